@@ -1,0 +1,83 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "fathom",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "fathom", targets: ["fathom"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", .upToNextMinor(from: "0.12.1")),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        .target(
+            name: "FathomCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "FathomStore",
+            dependencies: [
+                "FathomCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "FathomTools",
+            dependencies: ["FathomCore", "FathomStore"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "FathomMCP",
+            dependencies: [
+                "FathomCore", "FathomStore", "FathomTools",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "fathom",
+            dependencies: [
+                "FathomCore", "FathomStore", "FathomTools", "FathomMCP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FathomCoreTests",
+            dependencies: ["FathomCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FathomStoreTests",
+            dependencies: ["FathomStore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FathomToolsTests",
+            dependencies: ["FathomTools"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FathomMCPTests",
+            dependencies: ["FathomMCP", .product(name: "MCP", package: "swift-sdk")],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,216 @@
+import Foundation
+import Yams
+
+/// Reads `fathom.yaml` and `tools/*.yaml`, then applies `FATHOM_*` environment overrides.
+///
+/// Every key is known: a typo such as `rots:` is an error with its line, not a silently ignored setting.
+public struct ConfigLoader: Sendable {
+    /// Config files are small; a larger one is a mistake or an attack (YAML alias bombs).
+    public static let maxFileBytes = 256 * 1024
+
+    public let environment: [String: String]
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.environment = environment
+    }
+
+    private struct Setting: Sendable {
+        let section: String?
+        let key: String
+        let apply: @Sendable (inout FathomConfig, ConfigValue) throws -> Void
+
+        var dotted: String { section.map { "\($0).\(key)" } ?? key }
+        var environmentName: String { "FATHOM_" + dotted.replacingOccurrences(of: ".", with: "_").uppercased() }
+    }
+
+    private static let settings: [Setting] = [
+        Setting(section: nil, key: "state_dir") { $0.stateDirectory = try $1.string() },
+        Setting(section: "mcp", key: "max_message_bytes") { $0.mcp.maxMessageBytes = try $1.int(in: 1024...(1 << 30)) },
+        Setting(section: "mcp", key: "page_size") { $0.mcp.pageSize = try $1.int(in: 1...10_000) },
+        Setting(section: "policy", key: "read_only") { $0.policy.readOnly = try $1.bool() },
+        Setting(section: "policy", key: "allow") { $0.policy.allow = try $1.strings() },
+        Setting(section: "policy", key: "deny") { $0.policy.deny = try $1.strings() },
+        Setting(section: "filesystem", key: "roots") { $0.filesystem.roots = try $1.strings() },
+        Setting(section: "filesystem", key: "deny") { $0.filesystem.deny = try $1.strings() },
+        Setting(section: "filesystem", key: "max_read_bytes") {
+            $0.filesystem.maxReadBytes = try $1.int(in: 1...(1 << 30))
+        },
+        Setting(section: "filesystem", key: "max_media_bytes") {
+            $0.filesystem.maxMediaBytes = try $1.int(in: 1...(1 << 30))
+        },
+        Setting(section: "filesystem", key: "max_entries") { $0.filesystem.maxEntries = try $1.int(in: 1...10_000_000) },
+        Setting(section: "filesystem", key: "use_client_roots") { $0.filesystem.useClientRoots = try $1.bool() },
+    ]
+
+    /// Sections whose keys are not in the table above.
+    private static let freeformKeys: Set<String> = ["policy.clients"]
+    /// Sections that live in `tools/NAME.yaml`.
+    public static let toolsets = ["filesystem"]
+
+    /// Loads the configuration.
+    /// - Parameters:
+    ///   - file: an explicit config file; when nil, `$FATHOM_CONFIG`, then `fathom.yaml` in `home`, if present.
+    ///   - home: the folder of `tools/` and `prompts/`; defaults to the config file's folder, else the current one.
+    /// - Throws: ``ConfigError`` naming the file, line and key.
+    public func load(file: String? = nil, home: String? = nil) throws -> FathomConfig {
+        let explicit = file ?? environment["FATHOM_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+        let cwd = FileManager.default.currentDirectoryPath
+        let resolvedHome: String
+        if let home {
+            resolvedHome = Self.absolute(home, from: cwd)
+        } else if let explicit {
+            resolvedHome = (Self.absolute(explicit, from: cwd) as NSString).deletingLastPathComponent
+        } else {
+            resolvedHome = cwd
+        }
+        var config = FathomConfig(home: resolvedHome)
+        var sectionFiles: [String: String] = [:]
+
+        let mainFile = explicit.map { Self.absolute($0, from: cwd) } ?? (resolvedHome + "/fathom.yaml")
+        if explicit != nil || FileManager.default.fileExists(atPath: mainFile) {
+            try apply(file: mainFile, section: nil, to: &config, sectionFiles: &sectionFiles)
+        }
+        for toolset in Self.toolsets {
+            let path = resolvedHome + "/tools/\(toolset).yaml"
+            if FileManager.default.fileExists(atPath: path) {
+                try apply(file: path, section: toolset, to: &config, sectionFiles: &sectionFiles)
+            }
+        }
+        for setting in Self.settings {
+            if let value = environment[setting.environmentName] {
+                try setting.apply(
+                    &config, ConfigValue(environment: setting.environmentName, value: value, key: setting.dotted))
+            }
+        }
+        return config
+    }
+
+    private func apply(
+        file: String, section: String?, to config: inout FathomConfig, sectionFiles: inout [String: String]
+    ) throws {
+        let text = try Self.read(file)
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw Self.syntaxError(error, file: file)
+        } catch {
+            throw ConfigError.syntax(file: file, line: 0, column: 0, problem: "\(error)")
+        }
+        config.sources.append(file)
+        guard let root else { return }  // an empty file configures nothing
+        guard case .mapping(let mapping) = root else {
+            throw ConfigError.invalidValue(
+                location: "\(file):\(root.mark?.line ?? 1):\(root.mark?.column ?? 1)", key: section ?? "(top level)",
+                expected: "a mapping of keys", got: "something else")
+        }
+        if let section {
+            try applySection(section, mapping: mapping, file: file, to: &config, sectionFiles: &sectionFiles)
+            return
+        }
+        let topKeys = Set(Self.settings.map { $0.section ?? $0.key })
+        for (keyNode, valueNode) in mapping {
+            let key = keyNode.scalar?.string ?? ""
+            guard topKeys.contains(key) else {
+                throw ConfigError.unknownKey(location: Self.location(keyNode, file), key: key, expected: topKeys.sorted())
+            }
+            if let setting = Self.settings.first(where: { $0.section == nil && $0.key == key }) {
+                try setting.apply(&config, ConfigValue(node: valueNode, file: file, key: key))
+            } else {
+                guard case .mapping(let sub) = valueNode else {
+                    throw ConfigError.invalidValue(
+                        location: Self.location(valueNode, file), key: key, expected: "a mapping", got: "a value")
+                }
+                try applySection(key, mapping: sub, file: file, to: &config, sectionFiles: &sectionFiles)
+            }
+        }
+    }
+
+    private func applySection(
+        _ section: String, mapping: Node.Mapping, file: String, to config: inout FathomConfig,
+        sectionFiles: inout [String: String]
+    ) throws {
+        if let first = sectionFiles[section], first != file {
+            throw ConfigError.duplicateSection(key: section, first: first, second: file)
+        }
+        sectionFiles[section] = file
+        let known = Self.settings.filter { $0.section == section }
+        let freeform = Self.freeformKeys.filter { $0.hasPrefix(section + ".") }.map { String($0.dropFirst(section.count + 1)) }
+        for (keyNode, valueNode) in mapping {
+            let key = keyNode.scalar?.string ?? ""
+            if let setting = known.first(where: { $0.key == key }) {
+                try setting.apply(&config, ConfigValue(node: valueNode, file: file, key: "\(section).\(key)"))
+            } else if section == "policy" && key == "clients" {
+                config.policy.clients = try Self.clientRules(valueNode, file: file)
+            } else {
+                throw ConfigError.unknownKey(
+                    location: Self.location(keyNode, file), key: key, expected: (known.map(\.key) + freeform).sorted())
+            }
+        }
+    }
+
+    private static func clientRules(_ node: Node, file: String) throws -> [FathomConfig.ClientRule] {
+        guard case .mapping(let mapping) = node else {
+            throw ConfigError.invalidValue(
+                location: location(node, file), key: "policy.clients",
+                expected: "a mapping from client name (glob) to {read_only, allow, deny}", got: "something else")
+        }
+        return try mapping.map { keyNode, valueNode in
+            let name = keyNode.scalar?.string ?? ""
+            var rule = FathomConfig.ClientRule(client: name)
+            guard case .mapping(let fields) = valueNode else {
+                throw ConfigError.invalidValue(
+                    location: location(valueNode, file), key: "policy.clients.\(name)",
+                    expected: "a mapping with read_only, allow or deny", got: "something else")
+            }
+            for (fieldNode, fieldValue) in fields {
+                let field = fieldNode.scalar?.string ?? ""
+                let value = ConfigValue(node: fieldValue, file: file, key: "policy.clients.\(name).\(field)")
+                switch field {
+                case "read_only": rule.readOnly = try value.bool()
+                case "allow": rule.allow = try value.strings()
+                case "deny": rule.deny = try value.strings()
+                default:
+                    throw ConfigError.unknownKey(
+                        location: location(fieldNode, file), key: field, expected: ["allow", "deny", "read_only"])
+                }
+            }
+            return rule
+        }
+    }
+
+    private static func read(_ file: String) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: file) else {
+            throw ConfigError.unreadable(file: file, reason: "no such file, or permission denied")
+        }
+        defer { try? handle.close() }
+        let data = (try? handle.read(upToCount: maxFileBytes + 1)) ?? Data()
+        guard data.count <= maxFileBytes else {
+            let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? data.count
+            throw ConfigError.tooLarge(file: file, bytes: size, limit: maxFileBytes)
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError.unreadable(file: file, reason: "not UTF-8 text")
+        }
+        return text
+    }
+
+    private static func syntaxError(_ error: YamlError, file: String) -> ConfigError {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
+            return .syntax(file: file, line: mark.line, column: mark.column, problem: problem)
+        default:
+            return .syntax(file: file, line: 0, column: 0, problem: "\(error)")
+        }
+    }
+
+    private static func location(_ node: Node, _ file: String) -> String {
+        "\(file):\(node.mark?.line ?? 0):\(node.mark?.column ?? 0)"
+    }
+
+    static func absolute(_ path: String, from base: String) -> String {
+        let expanded = (path as NSString).expandingTildeInPath
+        return expanded.hasPrefix("/") ? expanded : (base as NSString).appendingPathComponent(expanded)
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+
+/// Masks secrets in text and JSON before they reach an LLM, a log, a report or an audit row.
+///
+/// Two nets: keys whose names say "secret" (password, token, api_key, …) have their whole value masked,
+/// and values that look like credentials (JWTs, bearer tokens, private keys, URLs with passwords,
+/// cloud keys) are masked wherever they appear.
+public struct Redactor: Sendable {
+    public static let mask = "[REDACTED]"
+
+    private static let secretKeyFragments = [
+        "password", "passwd", "secret", "token", "apikey", "api_key", "api-key", "authorization",
+        "credential", "private_key", "privatekey", "access_key", "client_secret", "cookie", "session_key",
+    ]
+
+    private struct Rule: @unchecked Sendable {
+        // NSRegularExpression is immutable once built and safe to share across threads.
+        let regex: NSRegularExpression
+        let template: String
+    }
+
+    private static let rules: [Rule] = {
+        let specs: [(String, String)] = [
+            // PEM private keys, whole block.
+            (#"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----"#, mask),
+            // JSON Web Tokens (also Kubernetes service-account tokens).
+            (#"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b"#, mask),
+            // Authorization headers.
+            (#"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}"#, "$1 " + mask),
+            // user:password@ in connection strings and URLs.
+            (#"([a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s]+:)[^@\s/]+@"#, "$1" + mask + "@"),
+            // key=value and key: value pairs with secret-sounding keys.
+            (#"(?i)\b([a-z0-9_.-]*(?:password|passwd|secret|token|api[_-]?key|access[_-]?key)[a-z0-9_.-]*)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&"']+)"#,
+             "$1$2" + mask),
+            // AWS access key ids, GitHub, Slack and OpenAI-style tokens.
+            (#"\b(AKIA|ASIA)[0-9A-Z]{16}\b"#, mask),
+            (#"\bgh[pousr]_[A-Za-z0-9]{30,}\b"#, mask),
+            (#"\bxox[abprs]-[A-Za-z0-9-]{10,}\b"#, mask),
+            (#"\bsk-[A-Za-z0-9_-]{20,}\b"#, mask),
+        ]
+        return specs.compactMap { pattern, template in
+            (try? NSRegularExpression(pattern: pattern)).map { Rule(regex: $0, template: template) }
+        }
+    }()
+
+    public init() {}
+
+    /// - Returns: `text` with every secret-looking value replaced by ``mask``.
+    public func redact(_ text: String) -> String {
+        guard !text.isEmpty else { return text }
+        var result = text
+        for rule in Self.rules {
+            let range = NSRange(result.startIndex..., in: result)
+            result = rule.regex.stringByReplacingMatches(in: result, range: range, withTemplate: rule.template)
+        }
+        return result
+    }
+
+    /// - Returns: a copy of `value` with secret-named keys masked and every string redacted.
+    public func redact(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .string(let string):
+            return .string(redact(string))
+        case .array(let items):
+            return .array(items.map { redact($0) })
+        case .object(let object):
+            var copy: [String: JSONValue] = [:]
+            for (key, member) in object {
+                copy[key] = Self.isSecretKey(key) && !member.isNull ? .string(Self.mask) : redact(member)
+            }
+            return .object(copy)
+        default:
+            return value
+        }
+    }
+
+    /// Whether a key's name says its value is a secret.
+    public static func isSecretKey(_ key: String) -> Bool {
+        let lowered = key.lowercased()
+        return secretKeyFragments.contains { lowered.contains($0) }
+    }
+}

@@ -1,0 +1,96 @@
+import FathomCore
+import FathomTools
+import Foundation
+import MCP
+
+extension MCPSession {
+    func listTools(id: ID, params: [String: JSONValue]) throws -> Data {
+        let version = protocolVersion ?? ProtocolVersion.latest
+        let descriptors = services.registry.descriptors(client: client)
+        let (page, next) = try Pagination.page(descriptors, cursor: params["cursor"], size: services.config.mcp.pageSize)
+        let tools = page.map { Self.wireTool($0, version: version) }
+        return JSONRPC.result(id, ListTools.Result(tools: tools, nextCursor: next))
+    }
+
+    /// A tool as the negotiated revision describes one: no annotations before 2025-03-26,
+    /// no title or outputSchema before 2025-06-18.
+    static func wireTool(_ tool: ToolDescriptor, version: String) -> MCP.Tool {
+        let structured = ProtocolVersion.hasStructuredOutput(version)
+        var annotations: MCP.Tool.Annotations = nil
+        if ProtocolVersion.hasAnnotations(version) {
+            annotations = MCP.Tool.Annotations(
+                title: tool.title, readOnlyHint: tool.annotations.isReadOnly,
+                destructiveHint: tool.annotations.isDestructive, idempotentHint: tool.annotations.isIdempotent,
+                openWorldHint: tool.annotations.isOpenWorld)
+        }
+        return MCP.Tool(
+            name: tool.name, title: structured ? tool.title : nil, description: tool.description,
+            inputSchema: MCP.Value(tool.inputSchema), annotations: annotations,
+            outputSchema: structured ? tool.outputSchema.map(MCP.Value.init) : nil)
+    }
+
+    /// The context a tool call runs with: identity, roots, and progress and log channels bound to this request.
+    func toolContext(progressToken: JSONValue?) -> ToolContext {
+        let sink = self.sink
+        let level = logLevel
+        let withMessage = (protocolVersion ?? ProtocolVersion.latest) >= "2025-03-26"
+        let token = progressToken.flatMap { $0.stringValue != nil || $0.intValue != nil ? $0 : nil }
+        return ToolContext(
+            client: client, clientRoots: clientRoots,
+            progress: { done, total, message in
+                guard let token else { return }
+                var params: [String: JSONValue] = ["progressToken": token, "progress": .double(done)]
+                if let total { params["total"] = .double(total) }
+                if let message, withMessage { params["message"] = .string(message) }
+                sink.send(JSONRPC.notification("notifications/progress", .object(params)))
+            },
+            log: { messageLevel, text in
+                guard messageLevel >= level else { return }
+                sink.send(
+                    JSONRPC.notification(
+                        "notifications/message",
+                        ["level": .string(messageLevel.rawValue), "logger": "fathom", "data": .string(text)]))
+            })
+    }
+
+    static func callTool(
+        id: ID, params: [String: JSONValue], services: MCPServices, context: ToolContext, version: String
+    ) async -> Data? {
+        guard let name = params["name"]?.stringValue else {
+            return JSONRPC.error(id, JSONRPC.invalidParams, "Invalid params: tools/call needs a string \"name\".")
+        }
+        let arguments = params["arguments"]
+        if let arguments, arguments.objectValue == nil && !arguments.isNull {
+            return JSONRPC.error(id, JSONRPC.invalidParams, "Invalid params: \"arguments\" must be an object.")
+        }
+        switch await services.registry.call(name, arguments: arguments?.isNull == true ? nil : arguments, context: context) {
+        case .unknownTool:
+            return JSONRPC.error(id, JSONRPC.invalidParams, "Unknown tool: \(name.prefix(200)). Call tools/list for the available tools.")
+        case .cancelled:
+            return nil
+        case .result(let result):
+            return JSONRPC.result(id, wireResult(result, version: version))
+        }
+    }
+
+    static func wireResult(_ result: ToolResult, version: String) -> CallTool.Result {
+        let content: [MCP.Tool.Content] = result.content.map { block in
+            switch block {
+            case .text(let text): .text(text: text, annotations: nil, _meta: nil)
+            case .image(let data, let mimeType): .image(data: data, mimeType: mimeType, annotations: nil, _meta: nil)
+            case .audio(let data, let mimeType): .audio(data: data, mimeType: mimeType, annotations: nil, _meta: nil)
+            }
+        }
+        let structured = ProtocolVersion.hasStructuredOutput(version) ? result.structured.map(MCP.Value.init) : nil
+        return CallTool.Result(content: content, structuredContent: structured, isError: result.isError ? true : nil)
+    }
+
+    func setLogLevel(id: ID, params: [String: JSONValue]) throws -> Data {
+        guard let name = params["level"]?.stringValue, let level = ToolContext.LogLevel(rawValue: name) else {
+            let levels = ToolContext.LogLevel.allCases.map(\.rawValue).joined(separator: ", ")
+            throw JSONRPC.Failure.invalidParams("Invalid params: \"level\" must be one of \(levels).")
+        }
+        logLevel = level
+        return JSONRPC.result(id, JSONValue.object([:]))
+    }
+}

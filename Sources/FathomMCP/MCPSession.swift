@@ -1,0 +1,310 @@
+import FathomCore
+import FathomTools
+import Foundation
+import Logging
+import MCP
+
+/// One MCP conversation with one client, whatever the transport: protocol state, in-flight calls,
+/// subscriptions and requests sent to the client.
+///
+/// Messages are fed in order through ``receive(_:)``. Quick methods are answered inline; tool calls,
+/// reads and prompt rendering run in owned tasks so that `notifications/cancelled` can stop them.
+public actor MCPSession {
+    let services: MCPServices
+    let sink: any MessageSink
+    let logger: Logger
+    /// An identity the transport established (a bearer token's client); it wins over clientInfo.name.
+    private let transportIdentity: String?
+
+    var protocolVersion: String?
+    var clientName = "unknown"
+    var clientSupportsRoots = false
+    var clientRoots: [String]?
+    var logLevel: ToolContext.LogLevel = .warning
+    private var inFlight: [ID: Task<Void, Never>] = [:]
+    private var pending: [ID: CheckedContinuation<JSONValue, any Error>] = [:]
+    private var requestCounter = 0
+    var subscriptions: [String: String] = [:]
+    var watcher: Task<Void, Never>?
+    private var background: [Task<Void, Never>] = []
+    private let decoder = JSONDecoder()
+
+    public init(services: MCPServices, sink: any MessageSink, identity: String? = nil, logger: Logger = Logger(label: "fathom.mcp")) {
+        self.services = services
+        self.sink = sink
+        self.transportIdentity = identity
+        self.logger = logger
+    }
+
+    var client: String { transportIdentity ?? clientName }
+
+    // MARK: - Intake
+
+    /// Handles one complete message (a JSON object, or a batch array where the protocol version allows it).
+    public func receive(_ data: Data) async {
+        if data.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) == UInt8(ascii: "[") {
+            await receiveBatch(data)
+            return
+        }
+        guard let envelope = try? decoder.decode(JSONRPC.Envelope.self, from: data) else {
+            sink.send(Self.undecodable(data))
+            return
+        }
+        if let reply = await dispatch(envelope, inline: false) { sink.send(reply) }
+    }
+
+    /// A line longer than the configured maximum was dropped by the transport.
+    public func receiveOversized(bytes: Int, limit: Int) {
+        sink.send(
+            JSONRPC.error(
+                nil, JSONRPC.invalidRequest,
+                "Message of \(bytes)+ bytes exceeds the \(limit)-byte limit (mcp.max_message_bytes) and was dropped."))
+    }
+
+    private static func undecodable(_ data: Data) -> Data {
+        if JSONRPC.isValidJSON(data) {
+            return JSONRPC.error(
+                JSONRPC.salvageID(data), JSONRPC.invalidRequest,
+                "Invalid request: expected a JSON-RPC 2.0 object with jsonrpc, method and a string or integer id.")
+        }
+        return JSONRPC.error(nil, JSONRPC.parseError, "Parse error: the message is not valid JSON.")
+    }
+
+    private func receiveBatch(_ data: Data) async {
+        guard let version = protocolVersion, ProtocolVersion.allowsBatches(version) else {
+            let reason = protocolVersion.map { "protocol \($0) does not allow JSON-RPC batches" } ?? "a batch cannot initialize a session"
+            sink.send(JSONRPC.error(nil, JSONRPC.invalidRequest, "Invalid request: \(reason); send one message per line."))
+            return
+        }
+        guard let items = try? decoder.decode([JSONValue].self, from: data), !items.isEmpty else {
+            sink.send(Self.undecodable(data.count > 2 ? data : Data("[]x".utf8)))
+            return
+        }
+        var replies: [Data] = []
+        for item in items.prefix(1000) {
+            let itemData = Data(item.encodedString().utf8)
+            guard let envelope = try? decoder.decode(JSONRPC.Envelope.self, from: itemData) else {
+                replies.append(Self.undecodable(itemData))
+                continue
+            }
+            if let reply = await dispatch(envelope, inline: true) { replies.append(reply) }
+        }
+        guard !replies.isEmpty else { return }
+        var batch = Data("[".utf8)
+        for (index, reply) in replies.enumerated() {
+            if index > 0 { batch.append(UInt8(ascii: ",")) }
+            batch.append(reply)
+        }
+        batch.append(UInt8(ascii: "]"))
+        sink.send(batch)
+    }
+
+    // MARK: - Dispatch
+
+    /// - Parameter inline: run slow methods here instead of in a cancellable task (batches).
+    /// - Returns: the reply to send now, if any.
+    private func dispatch(_ message: JSONRPC.Envelope, inline: Bool) async -> Data? {
+        guard message.jsonrpc == "2.0" else {
+            return JSONRPC.error(message.id, JSONRPC.invalidRequest, "Invalid request: \"jsonrpc\" must be \"2.0\".")
+        }
+        guard let method = message.method else {
+            if let id = message.id, message.result != nil || message.error != nil {
+                handleResponse(id: id, result: message.result, error: message.error)
+                return nil
+            }
+            return JSONRPC.error(message.id, JSONRPC.invalidRequest, "Invalid request: \"method\" is missing.")
+        }
+        guard let id = message.id else {
+            await handleNotification(method, params: message.params)
+            return nil
+        }
+        if protocolVersion == nil && method != "initialize" && method != "ping" {
+            return JSONRPC.error(id, JSONRPC.invalidRequest, "Invalid request: send initialize before \(method).")
+        }
+        if let params = message.params, params.objectValue == nil {
+            return JSONRPC.error(id, JSONRPC.invalidParams, "Invalid params: \"params\" must be an object.")
+        }
+        let params = message.params?.objectValue ?? [:]
+        switch method {
+        case "tools/call", "resources/read", "prompts/get", "completion/complete":
+            let work = slowHandler(method, id: id, params: params)
+            if inline { return await work() }
+            guard inFlight[id] == nil else {
+                return JSONRPC.error(id, JSONRPC.invalidRequest, "Invalid request: id \(id) is already in use by a running request.")
+            }
+            let sink = self.sink
+            inFlight[id] = Task {
+                if let reply = await work() { sink.send(reply) }
+                self.finished(id)
+            }
+            return nil
+        default:
+            do {
+                return try quickHandler(method, id: id, params: params)
+            } catch let failure as JSONRPC.Failure {
+                return JSONRPC.error(id, failure.code, failure.message)
+            } catch {
+                return JSONRPC.error(id, JSONRPC.internalError, "\(error)")
+            }
+        }
+    }
+
+    private func finished(_ id: ID) {
+        inFlight[id] = nil
+    }
+
+    private func quickHandler(_ method: String, id: ID, params: [String: JSONValue]) throws -> Data {
+        switch method {
+        case "initialize": return try initialize(id: id, params: params)
+        case "ping": return JSONRPC.result(id, JSONValue.object([:]))
+        case "tools/list": return try listTools(id: id, params: params)
+        case "resources/list": return try listResources(id: id, params: params)
+        case "resources/templates/list": return listResourceTemplates(id: id)
+        case "resources/subscribe": return try subscribe(id: id, params: params)
+        case "resources/unsubscribe": return try unsubscribe(id: id, params: params)
+        case "prompts/list": return try listPrompts(id: id, params: params)
+        case "logging/setLevel": return try setLogLevel(id: id, params: params)
+        default:
+            throw JSONRPC.Failure(JSONRPC.methodNotFound, "Method not found: \(method.prefix(200)).")
+        }
+    }
+
+    /// Captures what a slow method needs from the session now, and returns the work to run off the actor.
+    private func slowHandler(_ method: String, id: ID, params: [String: JSONValue]) -> @Sendable () async -> Data? {
+        let services = self.services
+        let roots = clientRoots
+        switch method {
+        case "tools/call":
+            let context = toolContext(progressToken: params["_meta"]?["progressToken"])
+            let version = protocolVersion ?? ProtocolVersion.latest
+            return { await Self.callTool(id: id, params: params, services: services, context: context, version: version) }
+        case "resources/read":
+            return { Self.readResource(id: id, params: params, services: services, roots: roots) }
+        case "prompts/get":
+            return { Self.getPrompt(id: id, params: params, services: services) }
+        default:
+            return { Self.complete(id: id, params: params, services: services, roots: roots) }
+        }
+    }
+
+    // MARK: - Lifecycle
+
+    private func initialize(id: ID, params: [String: JSONValue]) throws -> Data {
+        guard protocolVersion == nil else {
+            throw JSONRPC.Failure(JSONRPC.invalidRequest, "Invalid request: the session is already initialized.")
+        }
+        guard let requested = params["protocolVersion"]?.stringValue else {
+            throw JSONRPC.Failure.invalidParams("Invalid params: initialize needs a string \"protocolVersion\".")
+        }
+        let version = ProtocolVersion.negotiate(requested)
+        protocolVersion = version
+        if let name = params["clientInfo"]?["name"]?.stringValue, !name.isEmpty {
+            clientName = String(name.prefix(200))
+        }
+        clientSupportsRoots = params["capabilities"]?["roots"] != nil
+        let capabilities = Server.Capabilities(
+            completions: .init(), logging: .init(), prompts: .init(listChanged: true),
+            resources: .init(subscribe: true, listChanged: true), tools: .init(listChanged: true))
+        let result = Initialize.Result(
+            protocolVersion: version, capabilities: capabilities,
+            serverInfo: Server.Info(name: "fathom", version: services.version, title: "Fathom"),
+            instructions: MCPServices.instructions)
+        logger.debug("initialized", metadata: ["client": "\(clientName)", "protocol": "\(version)"])
+        return JSONRPC.result(id, result)
+    }
+
+    private func handleNotification(_ method: String, params: JSONValue?) async {
+        switch method {
+        case "notifications/initialized", "notifications/roots/list_changed":
+            if clientSupportsRoots && services.config.filesystem.useClientRoots { fetchRoots() }
+        case "notifications/cancelled":
+            guard let requestID = params?["requestId"], let id = Self.id(from: requestID) else { return }
+            inFlight[id]?.cancel()
+        default:
+            break  // unknown notifications are ignored, as JSON-RPC requires
+        }
+    }
+
+    /// Ends the session: waits up to `grace` for running calls, then cancels what is left.
+    public func close(grace: Duration = .seconds(5)) async {
+        let running = Array(inFlight.values)
+        if !running.isEmpty {
+            let deadline = ContinuousClock.now + grace
+            for task in running {
+                let remaining = deadline - ContinuousClock.now
+                if remaining <= .zero { break }
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask { await task.value }
+                    group.addTask { try? await Task.sleep(for: remaining) }
+                    await group.next()
+                    group.cancelAll()
+                }
+            }
+        }
+        for task in inFlight.values { task.cancel() }
+        inFlight.removeAll()
+        watcher?.cancel()
+        watcher = nil
+        for task in background { task.cancel() }
+        background.removeAll()
+        let waiting = pending
+        pending.removeAll()
+        for continuation in waiting.values { continuation.resume(throwing: CancellationError()) }
+    }
+
+    // MARK: - Requests to the client
+
+    /// Sends a request to the client and waits for its result, at most `timeout`.
+    func request(_ method: String, _ params: JSONValue, timeout: Duration = .seconds(10)) async throws -> JSONValue {
+        requestCounter += 1
+        let id = ID.string("fathom-\(requestCounter)")
+        let timer = Task { [weak self] in
+            try? await Task.sleep(for: timeout)
+            await self?.handleResponse(id: id, result: nil, error: ["code": -32001, "message": "timed out"])
+        }
+        defer { timer.cancel() }
+        return try await withCheckedThrowingContinuation { continuation in
+            pending[id] = continuation
+            sink.send(JSONRPC.request(id, method, params))
+        }
+    }
+
+    private func handleResponse(id: ID, result: JSONValue?, error: JSONValue?) {
+        guard let continuation = pending.removeValue(forKey: id) else { return }
+        if let result {
+            continuation.resume(returning: result)
+        } else {
+            continuation.resume(throwing: JSONRPC.Failure(error?["code"]?.intValue ?? -32603, error?["message"]?.stringValue ?? "error"))
+        }
+    }
+
+    private func fetchRoots() {
+        background.removeAll { $0.isCancelled }
+        background.append(
+            Task {
+                do {
+                    let result = try await self.request("roots/list", [:])
+                    let paths = (result["roots"]?.arrayValue ?? []).compactMap { root -> String? in
+                        guard let uri = root["uri"]?.stringValue else { return nil }
+                        return try? FileResources.path(from: uri)
+                    }
+                    self.setClientRoots(paths)
+                } catch {
+                    self.logger.warning("roots/list failed; keeping the configured roots", metadata: ["error": "\(error)"])
+                }
+            })
+    }
+
+    private func setClientRoots(_ paths: [String]) {
+        let roots = paths.isEmpty ? nil : paths
+        guard roots != clientRoots else { return }
+        clientRoots = roots
+        sink.send(JSONRPC.notification("notifications/resources/list_changed", [:]))
+    }
+
+    static func id(from value: JSONValue) -> ID? {
+        if let string = value.stringValue { return .string(string) }
+        if case .int(let number) = value { return .number(number) }
+        return nil
+    }
+}

@@ -1,0 +1,17 @@
+/// The MCP revisions Fathom speaks, and what each one allows on the wire.
+public enum ProtocolVersion {
+    public static let supported = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"]
+    public static let latest = "2025-11-25"
+
+    /// The client's version when we speak it, else our latest (the client then decides whether to go on).
+    public static func negotiate(_ requested: String?) -> String {
+        guard let requested, supported.contains(requested) else { return latest }
+        return requested
+    }
+
+    /// Tool annotations arrived in 2025-03-26.
+    static func hasAnnotations(_ version: String) -> Bool { version >= "2025-03-26" }
+    /// `title`, `outputSchema` and `structuredContent` arrived in 2025-06-18, and batches left.
+    static func hasStructuredOutput(_ version: String) -> Bool { version >= "2025-06-18" }
+    static func allowsBatches(_ version: String) -> Bool { version < "2025-06-18" }
+}

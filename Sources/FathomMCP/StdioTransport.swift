@@ -1,0 +1,131 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// MCP over stdio: newline-delimited JSON on a pair of file descriptors, with blocking reads.
+///
+/// The SDK's StdioTransport polls a non-blocking descriptor with a 10 ms sleep, which costs about 10 ms
+/// per call (measured: 10.2 ms median against 1.06 ms for a blocking reader). Here one thread blocks in
+/// `read(2)`, splits lines, and hands complete messages to the session.
+public final class StdioTransport: MessageSink {
+    public enum Input: Sendable {
+        case message(Data)
+        /// A line longer than the limit: its bytes were discarded up to the next newline.
+        case oversized(bytes: Int)
+    }
+
+    private let input: Int32
+    private let output: Int32
+    public let maxMessageBytes: Int
+    private let writeLock = Mutex(())
+
+    public init(input: Int32 = STDIN_FILENO, output: Int32 = STDOUT_FILENO, maxMessageBytes: Int) {
+        self.input = input
+        self.output = output
+        self.maxMessageBytes = maxMessageBytes
+    }
+
+    /// Writes one message and its newline in a single locked write, so concurrent senders never interleave.
+    public func send(_ message: Data) {
+        var framed = message
+        framed.append(0x0A)
+        writeLock.withLock { _ in
+            framed.withUnsafeBytes { buffer in
+                guard let base = buffer.baseAddress else { return }
+                var written = 0
+                while written < buffer.count {
+                    let n = write(output, base.advanced(by: written), buffer.count - written)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        return  // the client went away; the read side will see EOF and end the session
+                    }
+                    written += n
+                }
+            }
+        }
+    }
+
+    /// Messages as they arrive; the stream finishes at end of input.
+    /// - warning: starts a reader thread that lives until end of input.
+    public func messages() -> AsyncStream<Input> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Input.self)
+        let fd = input
+        let limit = maxMessageBytes
+        let thread = Thread {
+            var splitter = LineSplitter(limit: limit)
+            var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+            while true {
+                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    break
+                }
+                if n == 0 { break }
+                splitter.feed(buffer[0..<n]) { continuation.yield($0) }
+            }
+            if splitter.pendingBytes > 0 {
+                FileHandle.standardError.write(
+                    Data("fathom: end of input in the middle of a message; \(splitter.pendingBytes) bytes dropped\n".utf8))
+            }
+            continuation.finish()
+        }
+        thread.name = "fathom-stdio-reader"
+        thread.start()
+        return stream
+    }
+}
+
+/// Splits a byte stream into lines, enforcing a per-line limit without ever buffering more than the limit.
+struct LineSplitter {
+    let limit: Int
+    private var partial: [UInt8] = []
+    private var discarding = 0
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    var pendingBytes: Int { partial.count + discarding }
+
+    mutating func feed(_ bytes: ArraySlice<UInt8>, emit: (StdioTransport.Input) -> Void) {
+        var start = bytes.startIndex
+        while start < bytes.endIndex {
+            guard let newline = bytes[start...].firstIndex(of: 0x0A) else {
+                append(bytes[start...], emit: emit)
+                return
+            }
+            append(bytes[start..<newline], emit: emit)
+            finishLine(emit: emit)
+            start = newline + 1
+        }
+    }
+
+    private mutating func append(_ chunk: ArraySlice<UInt8>, emit: (StdioTransport.Input) -> Void) {
+        if discarding > 0 {
+            discarding += chunk.count
+        } else if partial.count + chunk.count > limit {
+            discarding = partial.count + chunk.count
+            partial.removeAll(keepingCapacity: false)
+        } else {
+            partial.append(contentsOf: chunk)
+        }
+    }
+
+    private mutating func finishLine(emit: (StdioTransport.Input) -> Void) {
+        if discarding > 0 {
+            emit(.oversized(bytes: discarding))
+            discarding = 0
+            return
+        }
+        var line = partial
+        partial.removeAll(keepingCapacity: true)
+        if line.last == 0x0D { line.removeLast() }
+        // Blank lines are not messages; JSON-RPC framing just skips them.
+        if line.contains(where: { $0 != 0x20 && $0 != 0x09 }) {
+            emit(.message(Data(line)))
+        }
+    }
+}

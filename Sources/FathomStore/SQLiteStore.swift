@@ -1,0 +1,111 @@
+import Foundation
+import GRDB
+
+/// The embedded default store: one SQLite file in WAL mode, upgraded by versioned migrations.
+public final class SQLiteStore: Store {
+    public let path: String
+    private let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `directory/fathom.db` and runs pending migrations.
+    /// - Throws: ``StoreError`` when the folder cannot be made or the file is not a usable database.
+    public init(directory: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError.cannotCreateDirectory(path: directory, reason: error.localizedDescription)
+        }
+        path = (directory as NSString).appendingPathComponent("fathom.db")
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            // NORMAL is durable across a process crash in WAL mode; only a power loss can drop the last commit.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: "\(error)")
+        }
+        do {
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw StoreError.migrationFailed(reason: "\(error)")
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-audit") { db in
+            try db.create(table: "audit") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("at", .text).notNull()
+                t.column("client", .text).notNull()
+                t.column("agent", .text)
+                t.column("tool", .text).notNull()
+                t.column("arguments", .text).notNull()
+                t.column("outcome", .text).notNull()
+                t.column("error", .text)
+                t.column("duration_us", .integer).notNull()
+            }
+            try db.create(index: "audit_tool_at", on: "audit", columns: ["tool", "at"])
+        }
+        return migrator
+    }
+
+    public func appendAudit(_ records: [AuditRecord]) async throws {
+        guard !records.isEmpty else { return }
+        try await pool.write { db in
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT INTO audit (at, client, agent, tool, arguments, outcome, error, duration_us)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+            for record in records {
+                try statement.execute(arguments: [
+                    Self.timestamp(record.at), record.client, record.agent, record.tool, record.arguments,
+                    record.outcome.rawValue, record.error, record.durationMicroseconds,
+                ])
+            }
+        }
+    }
+
+    public func recentAudit(limit: Int, tool: String?) async throws -> [AuditRecord] {
+        try await pool.read { db in
+            var sql = "SELECT at, client, agent, tool, arguments, outcome, error, duration_us FROM audit"
+            var arguments: StatementArguments = []
+            if let tool {
+                sql += " WHERE tool = ?"
+                arguments += [tool]
+            }
+            sql += " ORDER BY id DESC LIMIT ?"
+            arguments += [max(1, min(limit, 10_000))]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                AuditRecord(
+                    at: Self.date(row["at"]) ?? Date(timeIntervalSince1970: 0), client: row["client"],
+                    agent: row["agent"], tool: row["tool"], arguments: row["arguments"],
+                    outcome: AuditRecord.Outcome(rawValue: row["outcome"]) ?? .error, error: row["error"],
+                    durationMicroseconds: row["duration_us"])
+            }
+        }
+    }
+
+    public func checkReachable() async throws {
+        _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    public var summary: String {
+        get async {
+            let applied = (try? await pool.read { db in try Self.migrator.appliedMigrations(db) }) ?? []
+            return "SQLite \(path) (WAL, migrations: \(applied.joined(separator: ", ")))"
+        }
+    }
+
+    private static func timestamp(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+    }
+
+    private static func date(_ text: String?) -> Date? {
+        guard let text else { return nil }
+        return try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+    }
+}

@@ -1,0 +1,310 @@
+import FathomCore
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Decides whether a path may be touched, and opens it so that what is checked is what is used.
+///
+/// A path is checked twice: lexically (after `..` is folded), then again after symlinks are resolved.
+/// Files are then opened and the opened descriptor's real path is checked a third time, so a symlink
+/// swapped in between the check and the use is caught. Writes go to a temporary file created with
+/// `O_EXCL|O_NOFOLLOW` in a verified directory and are renamed into place, so they never follow a link.
+public struct PathGuard: Sendable {
+    public static let maxPathBytes = 4096
+    public static let maxNameBytes = 255
+
+    /// Real, absolute paths of the allowed roots.
+    public let roots: [String]
+    public let deny: [GlobPattern]
+
+    /// - Parameter roots: absolute paths; each is resolved through symlinks. Roots that do not exist are dropped.
+    public init(roots: [String], deny: [String]) {
+        var seen = Set<String>()
+        self.roots = roots.compactMap { Self.realPath($0) }.filter { seen.insert($0).inserted }
+        self.deny = deny.map(GlobPattern.init)
+    }
+
+    /// A checked path: its real location and the root it lies in.
+    public struct Resolved: Sendable, Equatable {
+        public let path: String
+        public let root: String
+        /// The path relative to its root, `""` for the root itself.
+        public var relative: String {
+            path == root ? "" : String(path.dropFirst(root == "/" ? 1 : root.count + 1))
+        }
+    }
+
+    /// Checks `input` and returns its real path.
+    /// - Parameter mustExist: false for a path about to be created; then its parent must exist and be allowed.
+    public func resolve(_ input: String, mustExist: Bool = true) throws -> Resolved {
+        guard !roots.isEmpty else { throw FilesystemError.noRoots }
+        let lexical = try normalize(input)
+        _ = try check(lexical, as: input)
+        if let real = Self.realPath(lexical) {
+            return try check(real, as: input)
+        }
+        if mustExist {
+            // A dangling symlink whose target is outside must not read as "not found" only.
+            if let target = Self.linkTarget(lexical) {
+                let absolute = target.hasPrefix("/") ? target : ((lexical as NSString).deletingLastPathComponent + "/" + target)
+                _ = try check(Self.fold(absolute), as: input)
+            }
+            throw FilesystemError.notFound(path: input)
+        }
+        if Self.linkTarget(lexical) != nil {
+            throw FilesystemError.outsideRoots(path: input, roots: roots)
+        }
+        let parent = (lexical as NSString).deletingLastPathComponent
+        guard let realParent = Self.realPath(parent) else { throw FilesystemError.parentMissing(path: input) }
+        let name = (lexical as NSString).lastPathComponent
+        return try check(realParent == "/" ? "/" + name : realParent + "/" + name, as: input)
+    }
+
+    /// Makes `input` absolute and folds `.` and `..` without touching the disk.
+    public func normalize(_ input: String) throws -> String {
+        guard !input.isEmpty else { throw FilesystemError.emptyPath }
+        guard !input.utf8.contains(0) else { throw FilesystemError.nulByte }
+        var path = input
+        if path.hasPrefix("file://") { path = String(path.dropFirst(7)) }
+        if path == "~" || path.hasPrefix("~/") { path = NSHomeDirectory() + path.dropFirst(1) }
+        guard path.utf8.count <= Self.maxPathBytes else {
+            throw FilesystemError.pathTooLong(bytes: path.utf8.count, limit: Self.maxPathBytes)
+        }
+        if let long = path.split(separator: "/").first(where: { $0.utf8.count > Self.maxNameBytes }) {
+            throw FilesystemError.nameTooLong(name: String(long), limit: Self.maxNameBytes)
+        }
+        let absolute = path.hasPrefix("/") ? path : roots[0] + "/" + path
+        return Self.fold(absolute)
+    }
+
+    private func check(_ absolute: String, as input: String) throws -> Resolved {
+        guard let root = roots.first(where: { absolute == $0 || $0 == "/" || absolute.hasPrefix($0 + "/") }) else {
+            throw FilesystemError.outsideRoots(path: input, roots: roots)
+        }
+        let resolved = Resolved(path: absolute, root: root)
+        if let pattern = deniedBy(relative: resolved.relative) {
+            throw FilesystemError.denied(path: input, pattern: pattern)
+        }
+        return resolved
+    }
+
+    /// The deny pattern that matches a root-relative path, if any.
+    public func deniedBy(relative: String) -> String? {
+        guard !relative.isEmpty else { return nil }
+        return deny.first { $0.matches(path: relative) }?.pattern
+    }
+
+    // MARK: - Opening what was checked
+
+    /// Opens a checked path for reading and re-checks the descriptor's real path.
+    /// - Returns: an open descriptor the caller must close.
+    public func openForReading(_ resolved: Resolved, directory: Bool = false) throws -> Int32 {
+        let flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | (directory ? O_DIRECTORY : 0)
+        let fd = open(resolved.path, flags)
+        guard fd >= 0 else { throw Self.failure(resolved.path, "open", errno) }
+        do {
+            try verify(fd, as: resolved.path)
+        } catch {
+            close(fd)
+            throw error
+        }
+        if !directory {
+            var info = stat()
+            if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+                close(fd)
+                throw FilesystemError.isADirectory(path: resolved.path)
+            }
+            // Reads should block normally once we know it is not a FIFO that would hang.
+            if (info.st_mode & S_IFMT) == S_IFIFO {
+                close(fd)
+                throw FilesystemError.system(path: resolved.path, operation: "read", errno: EINVAL)
+            }
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        }
+        return fd
+    }
+
+    /// Reads at most `limit` bytes of a checked file.
+    /// - Returns: the bytes read, and the file's full size.
+    public func read(_ resolved: Resolved, limit: Int) throws -> (data: Data, size: Int) {
+        let fd = try openForReading(resolved)
+        defer { close(fd) }
+        var info = stat()
+        _ = fstat(fd, &info)
+        let size = Int(info.st_size)
+        var data = Data(count: min(size, limit))
+        var filled = 0
+        while filled < data.count {
+            let n = data.withUnsafeMutableBytes { buffer in
+                Glibc.read(fd, buffer.baseAddress!.advanced(by: filled), buffer.count - filled)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw Self.failure(resolved.path, "read", errno)
+            }
+            if n == 0 { break }
+            filled += n
+        }
+        data.count = filled
+        return (data, max(size, filled))
+    }
+
+    /// Replaces the file at a checked path with `data`, atomically, without following any symlink.
+    public func write(_ data: Data, to resolved: Resolved) throws {
+        let directory = (resolved.path as NSString).deletingLastPathComponent
+        let name = (resolved.path as NSString).lastPathComponent
+        let dirfd = try openVerifiedDirectory(directory.isEmpty ? "/" : directory, as: resolved.path)
+        defer { close(dirfd) }
+        var mode: mode_t = 0o644
+        var existing = stat()
+        if fstatat(dirfd, name, &existing, AT_SYMLINK_NOFOLLOW) == 0 {
+            if (existing.st_mode & S_IFMT) == S_IFDIR { throw FilesystemError.isADirectory(path: resolved.path) }
+            mode = existing.st_mode & 0o7777
+        }
+        let temporary = ".\(name.prefix(200)).fathom-\(UInt32.random(in: 0...UInt32.max)).tmp"
+        let fd = openat(dirfd, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw Self.failure(resolved.path, "create", errno) }
+        var failure: (any Error)?
+        data.withUnsafeBytes { buffer in
+            var written = 0
+            while written < buffer.count {
+                let n = Glibc.write(fd, buffer.baseAddress!.advanced(by: written), buffer.count - written)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = Self.failure(resolved.path, "write", errno)
+                    return
+                }
+                written += n
+            }
+        }
+        if failure == nil && fsync(fd) != 0 { failure = Self.failure(resolved.path, "fsync", errno) }
+        close(fd)
+        if failure == nil && renameat(dirfd, temporary, dirfd, name) != 0 {
+            failure = Self.failure(resolved.path, "rename", errno)
+        }
+        if let failure {
+            unlinkat(dirfd, temporary, 0)
+            throw failure
+        }
+    }
+
+    /// Creates a directory and any missing parents, each one under a verified, non-symlink parent.
+    public func createDirectory(_ input: String) throws -> Resolved {
+        let lexical = try normalize(input)
+        _ = try check(lexical, as: input)
+        var existing = lexical
+        var missing: [String] = []
+        while Self.realPath(existing) == nil {
+            missing.insert((existing as NSString).lastPathComponent, at: 0)
+            existing = (existing as NSString).deletingLastPathComponent
+            if existing.isEmpty || existing == "/" { break }
+        }
+        guard let realExisting = Self.realPath(existing) else { throw FilesystemError.parentMissing(path: input) }
+        var current = try check(realExisting, as: input)
+        var dirfd = try openVerifiedDirectory(current.path, as: input)
+        defer { close(dirfd) }
+        for component in missing {
+            if mkdirat(dirfd, component, 0o755) != 0 && errno != EEXIST {
+                throw Self.failure(current.path + "/" + component, "mkdir", errno)
+            }
+            let next = openat(dirfd, component, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            guard next >= 0 else { throw Self.failure(current.path + "/" + component, "open", errno) }
+            close(dirfd)
+            dirfd = next
+            current = try check(current.path == "/" ? "/" + component : current.path + "/" + component, as: input)
+        }
+        return current
+    }
+
+    /// Renames a checked source to a checked, not yet existing destination.
+    public func move(_ source: Resolved, to destination: Resolved) throws {
+        let sourceDir = try openVerifiedDirectory((source.path as NSString).deletingLastPathComponent, as: source.path)
+        defer { close(sourceDir) }
+        let destinationDir = try openVerifiedDirectory(
+            (destination.path as NSString).deletingLastPathComponent, as: destination.path)
+        defer { close(destinationDir) }
+        let destinationName = (destination.path as NSString).lastPathComponent
+        var info = stat()
+        if fstatat(destinationDir, destinationName, &info, AT_SYMLINK_NOFOLLOW) == 0 {
+            throw FilesystemError.alreadyExists(path: destination.path)
+        }
+        if renameat(sourceDir, (source.path as NSString).lastPathComponent, destinationDir, destinationName) != 0 {
+            throw Self.failure(source.path, "move", errno)
+        }
+    }
+
+    private func openVerifiedDirectory(_ path: String, as input: String) throws -> Int32 {
+        let fd = open(path.isEmpty ? "/" : path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw errno == ENOENT ? FilesystemError.parentMissing(path: input) : Self.failure(path, "open", errno)
+        }
+        do {
+            try verify(fd, as: input)
+        } catch {
+            close(fd)
+            throw error
+        }
+        return fd
+    }
+
+    /// Checks where an open descriptor really points, whatever happened to the path since it was checked.
+    private func verify(_ fd: Int32, as input: String) throws {
+        #if os(Linux)
+            guard let real = Self.linkTarget("/proc/self/fd/\(fd)") else {
+                throw FilesystemError.system(path: input, operation: "verify", errno: errno)
+            }
+        #else
+            var buffer = [CChar](repeating: 0, count: Int(MAXPATHLEN))
+            guard fcntl(fd, F_GETPATH, &buffer) == 0 else {
+                throw FilesystemError.system(path: input, operation: "verify", errno: errno)
+            }
+            let real = String(cString: buffer)
+        #endif
+        _ = try check(real, as: input)
+    }
+
+    // MARK: - Path helpers
+
+    /// Folds `.`, `..` and repeated slashes; `..` never climbs above `/`.
+    static func fold(_ absolute: String) -> String {
+        var parts: [Substring] = []
+        for part in absolute.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == ".." {
+                if !parts.isEmpty { parts.removeLast() }
+                continue
+            }
+            parts.append(part)
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    /// The path with every symlink resolved, or nil when it does not exist.
+    public static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    static func linkTarget(_ path: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: 4097)
+        let count = readlink(path, &buffer, 4096)
+        guard count > 0 else { return nil }
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    static func failure(_ path: String, _ operation: String, _ code: Int32) -> FilesystemError {
+        switch code {
+        case ENOENT: .notFound(path: path)
+        case EISDIR: .isADirectory(path: path)
+        case ENOTDIR: .notADirectory(path: path)
+        case EEXIST: .alreadyExists(path: path)
+        case ENAMETOOLONG: .pathTooLong(bytes: path.utf8.count, limit: maxPathBytes)
+        default: .system(path: path, operation: operation, errno: code)
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import FathomCore
+
+/// What a running tool may know and do besides its arguments: who called, until when,
+/// and how to report progress and log lines back to the caller.
+public struct ToolContext: Sendable {
+    public enum LogLevel: String, Sendable, CaseIterable, Comparable {
+        case debug, info, notice, warning, error, critical, alert, emergency
+
+        public static func < (a: LogLevel, b: LogLevel) -> Bool {
+            a.rank < b.rank
+        }
+
+        private var rank: Int { Self.allCases.firstIndex(of: self) ?? 0 }
+    }
+
+    /// MCP client name, token identity, or `cli`.
+    public var client: String
+    /// The agent on whose behalf the call runs, if any.
+    public var agent: String?
+    /// Roots the client offered (MCP roots); they replace the configured ones where a toolset allows it.
+    public var clientRoots: [String]?
+    /// Reports progress: done so far, total if known, and a message.
+    public var progress: @Sendable (Double, Double?, String?) async -> Void
+    /// Sends a log line to the caller (MCP `notifications/message`).
+    public var log: @Sendable (LogLevel, String) async -> Void
+
+    public init(
+        client: String, agent: String? = nil, clientRoots: [String]? = nil,
+        progress: @escaping @Sendable (Double, Double?, String?) async -> Void = { _, _, _ in },
+        log: @escaping @Sendable (LogLevel, String) async -> Void = { _, _ in }
+    ) {
+        self.client = client
+        self.agent = agent
+        self.clientRoots = clientRoots
+        self.progress = progress
+        self.log = log
+    }
+}

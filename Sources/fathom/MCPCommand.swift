@@ -1,0 +1,45 @@
+import ArgumentParser
+import FathomCore
+import FathomMCP
+import Foundation
+
+struct MCPCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mcp",
+        abstract: "Serve MCP over stdio, for Claude Desktop, IDEs and any MCP client.",
+        discussion: "Reads newline-delimited JSON-RPC on stdin and writes replies on stdout; logs go to stderr.")
+
+    @OptionGroup var options: GlobalOptions
+
+    func run() async throws {
+        FathomLogging.bootstrap(level: options.logLevel)
+        let runtime: Runtime
+        do {
+            runtime = try Runtime(options: options)
+        } catch {
+            FileHandle.standardError.write(Data("fathom: \(error)\n".utf8))
+            throw ExitCode(78)  // EX_CONFIG
+        }
+        for problem in runtime.prompts.problems {
+            FileHandle.standardError.write(Data("fathom: prompt skipped: \(problem)\n".utf8))
+        }
+        let transport = StdioTransport(maxMessageBytes: runtime.config.mcp.maxMessageBytes)
+        let session = MCPSession(services: runtime.services, sink: transport)
+        let messages = transport.messages()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await input in messages {
+                    switch input {
+                    case .message(let data): await session.receive(data)
+                    case .oversized(let bytes): await session.receiveOversized(bytes: bytes, limit: transport.maxMessageBytes)
+                    }
+                }
+            }
+            group.addTask { await SignalWatcher.wait() }
+            await group.next()
+            group.cancelAll()
+        }
+        await session.close()
+        await runtime.audit.flush()
+    }
+}
