@@ -553,6 +553,7 @@ def raw_server(fathom_bin: Path, ws: Workspace):
 def make_big_tree(root: Path, dirs: int = 300, files_per_dir: int = 100) -> int:
     """A tree big enough that a content search over it takes a while (dirs*files_per_dir files)."""
     body = ("lorem ipsum dolor sit amet " * 8 + "\n").encode()
+    root.mkdir(parents=True, exist_ok=True)
     for d in range(dirs):
         sub = root / f"d{d:04d}"
         sub.mkdir()

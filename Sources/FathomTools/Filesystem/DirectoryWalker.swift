@@ -33,6 +33,8 @@ struct DirectoryWalker {
                 continue  // unreadable subdirectories are skipped, as `find` does
             }
             for entry in entries {
+                // Checked per entry: one directory can hold enough files to make a content search long.
+                try Task.checkCancellation()
                 let childRelative = relative.isEmpty ? entry.name : relative + "/" + entry.name
                 if exclude.contains(where: { $0.matches(path: childRelative) }) { continue }
                 visited += 1
@@ -43,10 +45,10 @@ struct DirectoryWalker {
                     return (visited, false)
                 }
                 if entry.kind == .directory { queue.append((child, childRelative)) }
-            }
-            if visited >= nextProgress {
-                nextProgress = visited + 500
-                await context.progress(Double(visited), nil, "visited \(visited) entries")
+                if visited >= nextProgress {
+                    nextProgress = visited + 500
+                    await context.progress(Double(visited), nil, "visited \(visited) entries")
+                }
             }
         }
         return (visited, false)

@@ -1,0 +1,38 @@
+import FathomCore
+import Testing
+
+@Suite struct RedactorTests {
+    let redactor = Redactor()
+
+    @Test(arguments: [
+        "Authorization: Bearer abcdefghijklmnop0123",
+        "postgres://admin:hunter2secret@db.internal:5432/app",
+        "password=hunter2secret",
+        "export API_KEY='s3cr3t-value-here'",
+        "token: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+        "aws AKIAIOSFODNN7EXAMPLE",
+        "github ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+        "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----",
+    ])
+    func masksSecretsInText(text: String) {
+        let masked = redactor.redact(text)
+        #expect(masked.contains(Redactor.mask))
+        for secret in ["hunter2secret", "s3cr3t-value-here", "abcdefghijklmnop0123", "AKIAIOSFODNN7EXAMPLE", "MIIEowIBAAKCAQEA", "dozjgNryP4J3"] {
+            #expect(!masked.contains(secret))
+        }
+    }
+
+    @Test func leavesOrdinaryTextAlone() {
+        let text = "read_text_file /var/log/syslog head=20 at 10:42"
+        #expect(redactor.redact(text) == text)
+    }
+
+    @Test func masksSecretNamedKeysInJSON() {
+        let value: JSONValue = ["path": "a.txt", "password": "pw", "nested": ["apiToken": "t", "n": 1]]
+        let masked = redactor.redact(value)
+        #expect(masked["path"] == "a.txt")
+        #expect(masked["password"] == .string(Redactor.mask))
+        #expect(masked["nested"]?["apiToken"] == .string(Redactor.mask))
+        #expect(masked["nested"]?["n"] == 1)
+    }
+}
