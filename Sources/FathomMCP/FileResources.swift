@@ -56,7 +56,7 @@ struct FileResources: Sendable {
         if data.prefix(8192).contains(0) {
             return .binary(data, uri: uri, mimeType: "application/octet-stream")
         }
-        var text = String(decoding: data, as: UTF8.self)
+        var text = size > data.count ? TextLimit.decodeCut(data) : String(decoding: data, as: UTF8.self)
         if size > data.count {
             text += "\n[truncated: showed \(data.count) of \(size) bytes; use the read_text_file tool with head or tail]"
         }

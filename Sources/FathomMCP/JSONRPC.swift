@@ -19,13 +19,19 @@ enum JSONRPC {
         var params: JSONValue?
         var result: JSONValue?
         var error: JSONValue?
+        /// `"id": null`, which MCP forbids; it must not be mistaken for a notification.
+        var hasNullID = false
 
         private enum CodingKeys: String, CodingKey { case jsonrpc, id, method, params, result, error }
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             jsonrpc = try container.decodeIfPresent(String.self, forKey: .jsonrpc)
-            id = try container.decodeIfPresent(ID.self, forKey: .id)
+            if container.contains(.id), try container.decodeNil(forKey: .id) {
+                hasNullID = true
+            } else {
+                id = try container.decodeIfPresent(ID.self, forKey: .id)
+            }
             method = try container.decodeIfPresent(String.self, forKey: .method)
             params = try container.decodeIfPresent(JSONValue.self, forKey: .params)
             result = try container.decodeIfPresent(JSONValue.self, forKey: .result)

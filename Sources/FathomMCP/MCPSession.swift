@@ -76,8 +76,12 @@ public actor MCPSession {
             sink.send(JSONRPC.error(nil, JSONRPC.invalidRequest, "Invalid request: \(reason); send one message per line."))
             return
         }
-        guard let items = try? decoder.decode([JSONValue].self, from: data), !items.isEmpty else {
-            sink.send(Self.undecodable(data.count > 2 ? data : Data("[]x".utf8)))
+        guard let items = try? decoder.decode([JSONValue].self, from: data) else {
+            sink.send(Self.undecodable(data))
+            return
+        }
+        guard !items.isEmpty else {
+            sink.send(JSONRPC.error(nil, JSONRPC.invalidRequest, "Invalid request: an empty batch."))
             return
         }
         var replies: [Data] = []
@@ -106,6 +110,9 @@ public actor MCPSession {
     private func dispatch(_ message: JSONRPC.Envelope, inline: Bool) async -> Data? {
         guard message.jsonrpc == "2.0" else {
             return JSONRPC.error(message.id, JSONRPC.invalidRequest, "Invalid request: \"jsonrpc\" must be \"2.0\".")
+        }
+        if message.hasNullID {
+            return JSONRPC.error(nil, JSONRPC.invalidRequest, "Invalid request: \"id\" must be a string or an integer, not null.")
         }
         guard let method = message.method else {
             if let id = message.id, message.result != nil || message.error != nil {

@@ -9,20 +9,29 @@ public enum TextLimit {
         return kept + "\n[truncated: showed \(kept.utf8.count) of \(total) bytes; \(hint)]"
     }
 
-    /// The longest prefix of `text` that fits in `bytes` and ends on a whole character.
-    public static func prefix(_ text: String, bytes: Int) -> String {
-        var cut = Array(text.utf8.prefix(max(0, bytes)))
+    /// Decodes bytes that were cut at an arbitrary offset: an incomplete last character is dropped,
+    /// not turned into U+FFFD.
+    public static func decodeCut(_ bytes: some Collection<UInt8>) -> String {
+        let array = Array(bytes)
+        return String(decoding: array[..<completeLength(array)], as: UTF8.self)
+    }
+
+    /// How many leading bytes form whole UTF-8 characters.
+    static func completeLength(_ bytes: [UInt8]) -> Int {
         var continuation = 0
-        var index = cut.count - 1
-        while index >= 0 && cut[index] & 0xC0 == 0x80 {
+        var index = bytes.count - 1
+        while index >= 0 && bytes[index] & 0xC0 == 0x80 && continuation < 3 {
             continuation += 1
             index -= 1
         }
-        if index >= 0 {
-            let lead = cut[index]
-            let expected = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : 0
-            if expected != continuation { cut.removeLast(continuation + 1) }
-        }
-        return String(decoding: cut, as: UTF8.self)
+        guard index >= 0 else { return bytes.count }
+        let lead = bytes[index]
+        let expected = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : 0
+        return expected == continuation ? bytes.count : index
+    }
+
+    /// The longest prefix of `text` that fits in `bytes` and ends on a whole character.
+    public static func prefix(_ text: String, bytes: Int) -> String {
+        decodeCut(text.utf8.prefix(max(0, bytes)))
     }
 }

@@ -136,3 +136,23 @@ import Testing
         #expect(UnifiedDiff.make(old: "same", new: "same", path: "/f").isEmpty)
     }
 }
+
+@Suite struct LargeFileTests {
+    @Test func tailReadsTheEndOfAFileLargerThanTheCap() async throws {
+        let harness = try Harness(filesystem: { $0.maxReadBytes = 100 })
+        let rows = (0..<500).map { "row \($0)" }.joined(separator: "\n") + "\n"
+        try harness.sandbox.write("root/big.log", rows)
+        #expect(await harness.call("read_text_file", ["path": "big.log", "tail": 2]).text == "row 498\nrow 499")
+        let head = await harness.call("read_text_file", ["path": "big.log", "head": 1000]).text
+        #expect(head.hasPrefix("row 0\nrow 1\n"))
+        #expect(head.contains("[truncated: only the first"))
+    }
+
+    @Test func cutReadsNeverEndInAReplacementCharacter() async throws {
+        let harness = try Harness(filesystem: { $0.maxReadBytes = 101 })
+        try harness.sandbox.write("root/accents.txt", String(repeating: "é", count: 1000))
+        let text = await harness.call("read_text_file", ["path": "accents.txt"]).text
+        #expect(!text.contains("\u{FFFD}"))
+        #expect(text.contains("[truncated: showed 100 of 2000 bytes"))
+    }
+}

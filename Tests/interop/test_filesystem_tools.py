@@ -59,6 +59,32 @@ async def test_read_truncates_with_marker(fathom_bin, ws):
         assert "[truncated:" not in small
 
 
+async def test_read_tail_of_a_file_larger_than_the_cap(fathom_bin, ws):
+    """tail must return the file's last lines even when the file is far larger than the read cap."""
+    big = ws.root / "big.log"
+    big.write_text("".join(f"row {i:05d} of a long file\n" for i in range(2000)))
+    async with open_session(fathom_bin, ws, env=ws.env(FATHOM_FILESYSTEM_MAX_READ_BYTES="100")) as conn:
+        text = text_of(await conn.call_ok("read_text_file", {"path": str(big), "tail": 2}))
+        lines = [line for line in text.splitlines() if not line.startswith("[truncated:")]
+        assert lines == ["row 01998 of a long file", "row 01999 of a long file"], text
+        text = text_of(await conn.call_ok("read_text_file", {"path": str(big), "head": 2}))
+        assert text.splitlines()[:2] == ["row 00000 of a long file", "row 00001 of a long file"], text
+
+
+async def test_truncation_never_splits_a_character(fathom_bin, ws):
+    """A cap that falls inside a multi-byte UTF-8 character must not produce U+FFFD."""
+    wide = ws.root / "wide.txt"
+    wide.write_text("é" * 1000)  # 2 bytes each; a 101-byte cap ends mid-character
+    async with open_session(fathom_bin, ws, env=ws.env(FATHOM_FILESYSTEM_MAX_READ_BYTES="101")) as conn:
+        text = text_of(await conn.call_ok("read_text_file", {"path": str(wide)}))
+        assert "\ufffd" not in text, text
+        assert "[truncated:" in text
+        read = await conn.session.read_resource("file://" + str(wide))
+        text = read.contents[0].text
+        assert "[truncated:" in text, text
+        assert "\ufffd" not in text, f"resources/read cut a character in half: {text!r}"
+
+
 async def test_read_missing_file(fathom_bin, ws):
     async with open_session(fathom_bin, ws) as conn:
         msg = await conn.call_err("read_text_file", {"path": str(ws.root / "nope.txt")})
@@ -287,3 +313,33 @@ async def test_create_directory_and_move_file(fathom_bin, ws):
         assert "exist" in msg, msg
         assert (r / "hello.txt").read_text() == HELLO_TEXT
         assert (r / "data.json").exists()
+
+
+async def test_root_configured_through_a_symlink(fathom_bin, ws):
+    """A root given as a symlink (a Kubernetes ConfigMap mount, macOS /tmp) accepts paths spelled with
+    the configured name, not only with its resolved target."""
+    link = ws.base / "root-link"
+    os.symlink(ws.root, link)
+    async with open_session(fathom_bin, ws, env=ws.env(FATHOM_FILESYSTEM_ROOTS=str(link))) as conn:
+        text = text_of(await conn.call_ok("read_text_file", {"path": str(link / "hello.txt")}))
+        assert text == HELLO_TEXT
+        msg = await conn.call_err("read_text_file", {"path": str(link / ".." / "outside" / "secret.txt")})
+        assert "outside the allowed directories" in msg
+
+
+async def test_concurrent_calls(fathom_bin, ws):
+    """Many calls in flight at once on one session: every reply reaches its own request."""
+    import anyio
+
+    for i in range(40):
+        (ws.root / f"c{i:02d}.txt").write_text(f"content {i}\n")
+    async with open_session(fathom_bin, ws) as conn:
+        got: dict[int, str] = {}
+
+        async def one(i: int) -> None:
+            got[i] = text_of(await conn.call_ok("read_text_file", {"path": f"c{i:02d}.txt"}))
+
+        async with anyio.create_task_group() as tg:
+            for i in range(40):
+                tg.start_soon(one, i)
+        assert got == {i: f"content {i}\n" for i in range(40)}

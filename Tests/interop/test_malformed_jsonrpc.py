@@ -86,6 +86,16 @@ def test_invalid_request(server, message):
     server.assert_alive()
 
 
+def test_null_id_request_is_answered(server):
+    """MCP: a request id MUST NOT be null. Such a message is a request (it has an id member), so it is
+    answered, with -32600; it must not be dropped as if it were a notification."""
+    server.send({"jsonrpc": "2.0", "id": None, "method": "ping"})
+    server.assert_alive()  # quick requests are answered in order: a reply to the first comes before this one's
+    replies = [m for m in server.received if isinstance(m, dict) and "id" in m and m["id"] is None]
+    assert replies, "a request with id null got no reply at all"
+    error_of(replies[0], -32600)
+
+
 @pytest.mark.parametrize("bad_id", [{"a": 1}, [1], True, 1.5], ids=["object", "array", "bool", "float"])
 def test_invalid_id_type(server, bad_id):
     server.send({"jsonrpc": "2.0", "id": bad_id, "method": "ping"})

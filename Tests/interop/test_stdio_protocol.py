@@ -392,11 +392,14 @@ async def test_client_roots_replace_configured_roots(fathom_bin, ws: Workspace):
     client_root = ws.base / "client-root"
     client_root.mkdir()
     (client_root / "from-client.txt").write_text("served from the client's root\n")
+    second_root = ws.base / "second-client-root"
+    second_root.mkdir()
     asked = anyio.Event()
+    offered = [client_root]
 
     async def list_roots(context):
         asked.set()
-        return types.ListRootsResult(roots=[types.Root(uri=f"file://{client_root}", name="client")])
+        return types.ListRootsResult(roots=[types.Root(uri=f"file://{p}", name=p.name) for p in offered])
 
     async with open_session(fathom_bin, ws, list_roots_callback=list_roots) as conn:
         with anyio.fail_after(NOTIFY_TIMEOUT):
@@ -416,6 +419,17 @@ async def test_client_roots_replace_configured_roots(fathom_bin, ws: Workspace):
         assert "served from the client's root" in text_of(res)
         msg = await conn.call_err("read_text_file", {"path": str(ws.root / "hello.txt")})
         assert "outside the allowed directories" in msg
+
+        # notifications/roots/list_changed makes the server ask again.
+        offered.append(second_root)
+        await conn.session.send_roots_list_changed()
+        with anyio.fail_after(NOTIFY_TIMEOUT):
+            while True:
+                res = await conn.call_ok("list_allowed_directories", {})
+                if str(second_root) in text_of(res):
+                    break
+                await anyio.sleep(0.05)
+        assert text_of(res).splitlines() == ["Allowed directories:", str(client_root), str(second_root)]
 
 
 async def test_audit_rows(fathom_bin, ws: Workspace):

@@ -128,19 +128,25 @@ public struct PathGuard: Sendable {
         return fd
     }
 
-    /// Reads at most `limit` bytes of a checked file.
-    /// - Returns: the bytes read, and the file's full size.
-    public func read(_ resolved: Resolved, limit: Int) throws -> (data: Data, size: Int) {
+    /// Reads at most `limit` bytes of a checked file: its start, or with `fromEnd` its last `limit` bytes.
+    /// - Returns: the bytes read, and the file's full size (for files whose size the kernel does not
+    ///   report, such as those under /proc, at least what was read).
+    public func read(_ resolved: Resolved, limit: Int, fromEnd: Bool = false) throws -> (data: Data, size: Int) {
         let fd = try openForReading(resolved)
         defer { close(fd) }
         var info = stat()
         _ = fstat(fd, &info)
         let size = Int(info.st_size)
-        var data = Data(count: min(size, limit))
+        if fromEnd && size > limit {
+            guard lseek(fd, off_t(size - limit), SEEK_SET) >= 0 else { throw Self.failure(resolved.path, "seek", errno) }
+        }
+        var data = Data(count: size > 0 ? min(size, limit) : min(64 * 1024, limit))
         var filled = 0
-        while filled < data.count {
-            let n = data.withUnsafeMutableBytes { buffer in
-                Glibc.read(fd, buffer.baseAddress!.advanced(by: filled), buffer.count - filled)
+        while filled < limit {
+            if filled == data.count { data.count = min(limit, max(data.count * 2, 4096)) }
+            let n = data.withUnsafeMutableBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return Glibc.read(fd, base.advanced(by: filled), buffer.count - filled)
             }
             if n < 0 {
                 if errno == EINTR { continue }
@@ -172,7 +178,8 @@ public struct PathGuard: Sendable {
         data.withUnsafeBytes { buffer in
             var written = 0
             while written < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress!.advanced(by: written), buffer.count - written)
+                guard let base = buffer.baseAddress else { return }
+                let n = Glibc.write(fd, base.advanced(by: written), buffer.count - written)
                 if n < 0 {
                     if errno == EINTR { continue }
                     failure = Self.failure(resolved.path, "write", errno)

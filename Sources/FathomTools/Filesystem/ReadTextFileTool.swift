@@ -38,21 +38,33 @@ struct ReadTextFileTool: Tool {
     }
 
     static func readText(_ file: PathGuard.Resolved, guardian: PathGuard, limit: Int, head: Int? = nil, tail: Int? = nil) throws -> String {
-        // A tail read must see the end of the file, so it reads up to 4× the limit before cutting.
-        let readLimit = tail != nil ? limit * 4 : limit
-        let (data, size) = try guardian.read(file, limit: readLimit)
+        let (data, size) = try guardian.read(file, limit: limit, fromEnd: tail != nil)
         if data.prefix(8192).contains(0) { throw FilesystemError.notText(path: file.path) }
-        var text = String(decoding: data, as: UTF8.self)
-        if let head {
-            text = text.split(separator: "\n", maxSplits: head, omittingEmptySubsequences: false).prefix(head).joined(separator: "\n")
-        } else if let tail {
-            var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let isCut = size > data.count
+        if let tail {
+            // The read began mid-file: its first line is partial unless the cut fell just after a newline.
+            var lines = TextLimit.decodeCut(data).split(separator: "\n", omittingEmptySubsequences: false)
             if lines.last == "" { lines.removeLast() }
-            text = lines.suffix(tail).joined(separator: "\n")
-        } else if size > data.count {
-            return TextLimit.prefix(text, bytes: limit)
-                + "\n[truncated: showed \(data.count) of \(size) bytes; use head or tail to read a part]"
+            if isCut && !lines.isEmpty { lines.removeFirst() }
+            let kept = lines.suffix(tail)
+            let text = kept.joined(separator: "\n")
+            if isCut && kept.count < tail {
+                return "[truncated: only the last \(kept.count) lines fit in \(limit) bytes]\n" + text
+            }
+            return text
         }
-        return TextLimit.truncate(text, toBytes: limit, hint: "use head or tail with fewer lines")
+        let text = isCut ? TextLimit.decodeCut(data) : String(decoding: data, as: UTF8.self)
+        if let head {
+            let lines = text.split(separator: "\n", maxSplits: head, omittingEmptySubsequences: false).prefix(head)
+            let joined = lines.joined(separator: "\n")
+            if isCut && lines.count < head {
+                return joined + "\n[truncated: only the first \(lines.count) lines fit in \(limit) bytes]"
+            }
+            return joined
+        }
+        if isCut {
+            return text + "\n[truncated: showed \(text.utf8.count) of \(size) bytes; use head or tail to read a part]"
+        }
+        return text
     }
 }
