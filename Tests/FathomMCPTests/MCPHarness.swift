@@ -55,7 +55,7 @@ struct MCPHarness {
     let store: SQLiteStore
     let audit: AuditLog
 
-    init(pageSize: Int = 100, prompts: [PromptTemplate] = []) throws {
+    init(pageSize: Int = 100, prompts: [PromptTemplate] = [], policy: (inout FathomConfig.PolicySettings) -> Void = { _ in }) throws {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-mcp-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: base + "/root/sub", withIntermediateDirectories: true)
         sandbox = URL(fileURLWithPath: base).resolvingSymlinksInPath().path
@@ -63,6 +63,7 @@ struct MCPHarness {
         var config = FathomConfig(home: sandbox)
         config.filesystem.roots = [sandbox + "/root"]
         config.mcp.pageSize = pageSize
+        policy(&config.policy)
         store = try SQLiteStore(directory: sandbox + "/state")
         audit = AuditLog(store: store)
         let access = FilesystemAccess(settings: config.filesystem, home: sandbox)

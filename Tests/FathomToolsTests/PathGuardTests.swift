@@ -133,6 +133,15 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: sandbox.outside + "/x"))
     }
 
+    @Test func aRootConfiguredThroughASymlinkAcceptsPathsSpelledEitherWay() throws {
+        try sandbox.symlink("root-link", to: sandbox.root)
+        let linked = PathGuard(roots: [sandbox.base + "/root-link"], deny: [])
+        #expect(linked.roots == [sandbox.root])
+        #expect(try linked.resolve(sandbox.base + "/root-link/hello.txt").path == sandbox.root + "/hello.txt")
+        #expect(try linked.resolve(sandbox.root + "/hello.txt").path == sandbox.root + "/hello.txt")
+        #expect(throws: FilesystemError.self) { try linked.resolve(sandbox.base + "/root-link/../outside/secret.txt") }
+    }
+
     @Test func noRootsIsAClearError() {
         #expect(throws: FilesystemError.noRoots) { try PathGuard(roots: ["/does/not/exist"], deny: []).resolve("x") }
     }

@@ -565,3 +565,25 @@ def make_big_tree(root: Path, dirs: int = 300, files_per_dir: int = 100) -> int:
 
 def b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
+
+
+@pytest.fixture(scope="session")
+def big_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """30,000 small files, made once per run and only ever read: a content search over it takes a
+    while, so a cancel can land mid-call. Tests add it as a second root next to their own fresh one."""
+    tree = tmp_path_factory.mktemp("big-tree").resolve()
+    make_big_tree(tree, dirs=300, files_per_dir=100)
+    return tree
+
+
+@pytest.fixture(scope="session")
+def medium_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """2,000 files: enough entries for the walkers to report progress."""
+    tree = tmp_path_factory.mktemp("medium-tree").resolve()
+    make_big_tree(tree, dirs=20, files_per_dir=100)
+    return tree
+
+
+def with_tree(ws: Workspace, tree: Path, **overrides: str) -> dict[str, str]:
+    """The test's environment with a shared read-only tree as a second root."""
+    return ws.env(FATHOM_FILESYSTEM_ROOTS=f"{ws.root},{tree}", **overrides)

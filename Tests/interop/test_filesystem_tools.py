@@ -58,6 +58,14 @@ async def test_read_truncates_with_marker(fathom_bin, ws):
         small = text_of(await conn.call_ok("read_text_file", {"path": str(ws.root / "notes.md")}))
         assert "[truncated:" not in small
 
+        # head/tail of a file whose lines are longer than the cap: still cut, and still marked.
+        (ws.root / "one-line.txt").write_text("x" * 2000 + "\n")
+        for part in ({"head": 1}, {"tail": 1}):
+            text = text_of(await conn.call_ok("read_text_file", {"path": str(ws.root / "one-line.txt"), **part}))
+            assert any(line.startswith("[truncated:") for line in text.splitlines()), f"{part}: cut without a marker: {text!r}"
+            body = "\n".join(line for line in text.splitlines() if not line.startswith("[truncated:"))
+            assert body.count("x") <= 100, part
+
 
 async def test_read_tail_of_a_file_larger_than_the_cap(fathom_bin, ws):
     """tail must return the file's last lines even when the file is far larger than the read cap."""

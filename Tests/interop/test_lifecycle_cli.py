@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from conftest import READ_ONLY_TOOLS, WRITE_TOOLS, Workspace, make_big_tree
+from conftest import READ_ONLY_TOOLS, WRITE_TOOLS, Workspace
 
 
 def run_cli(fathom_bin, ws: Workspace, *args: str, **env: str) -> subprocess.CompletedProcess:
@@ -44,13 +44,12 @@ def test_signal_exits_gracefully(raw_server, ws, signum):
     ws.wait_audit_row(tool="list_allowed_directories", outcome="ok")
 
 
-def test_signal_during_a_long_call_exits(raw_server, ws):
-    make_big_tree(ws.root / "big", dirs=100, files_per_dir=100)
-    s = raw_server()
+def test_signal_during_a_long_call_exits(raw_server, ws, big_tree):
+    s = raw_server(FATHOM_FILESYSTEM_ROOTS=f"{ws.root},{big_tree}")
     s.initialize()
     s.send({"jsonrpc": "2.0", "id": 5, "method": "tools/call",
             "params": {"name": "search_files", "_meta": {"progressToken": 1},
-                       "arguments": {"path": str(ws.root), "pattern": "*", "content": "absent"}}})
+                       "arguments": {"path": str(big_tree), "pattern": "*", "content": "absent"}}})
     s.recv(lambda m: isinstance(m, dict) and m.get("method") == "notifications/progress")
     s.proc.send_signal(signal.SIGTERM)
     assert s.wait_exit(timeout=30) == 0

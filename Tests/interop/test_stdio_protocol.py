@@ -29,7 +29,7 @@ from conftest import (
     Conn,
     Workspace,
     expect_mcp_error,
-    make_big_tree,
+    with_tree,
     open_session,
     text_of,
     tiny_png,
@@ -235,12 +235,11 @@ async def test_logging_set_level_and_messages(fathom_bin, ws, version):
 
 
 @versions
-async def test_progress_notifications(fathom_bin, ws, version):
-    make_big_tree(ws.root / "many", dirs=20, files_per_dir=100)
-    async with open_session(fathom_bin, ws, version=version) as conn:
+async def test_progress_notifications(fathom_bin, ws, medium_tree, version):
+    async with open_session(fathom_bin, ws, version=version, env=with_tree(ws, medium_tree)) as conn:
         for tool, args in (
-            ("search_files", {"path": str(ws.root), "pattern": "*.txt", "content": "needle"}),
-            ("directory_tree", {"path": str(ws.root)}),
+            ("search_files", {"path": str(medium_tree), "pattern": "*.txt", "content": "needle"}),
+            ("directory_tree", {"path": str(medium_tree)}),
         ):
             seen: list[float] = []
 
@@ -289,10 +288,9 @@ def test_unknown_protocol_version_gets_latest(raw_server):
     server.assert_alive()
 
 
-def test_cancel_search_raw(raw_server, ws: Workspace):
+def test_cancel_search_raw(raw_server, ws: Workspace, big_tree):
     """notifications/cancelled stops search_files: no response for it, audit says cancelled."""
-    make_big_tree(ws.root / "big")
-    server = raw_server()
+    server = raw_server(FATHOM_FILESYSTEM_ROOTS=f"{ws.root},{big_tree}")
     server.initialize(client="cancel-raw")
     rid = server.new_id()
     token = "cancel-me"
@@ -300,7 +298,7 @@ def test_cancel_search_raw(raw_server, ws: Workspace):
         "jsonrpc": "2.0", "id": rid, "method": "tools/call",
         "params": {
             "name": "search_files",
-            "arguments": {"path": str(ws.root), "pattern": "*", "content": "no such needle anywhere"},
+            "arguments": {"path": str(big_tree), "pattern": "*", "content": "no such needle anywhere"},
             "_meta": {"progressToken": token},
         },
     })
@@ -321,10 +319,9 @@ def test_cancel_search_raw(raw_server, ws: Workspace):
     assert not answered, f"a cancelled request must get no response, got {answered}"
 
 
-async def test_cancel_search_sdk(fathom_bin, ws: Workspace):
+async def test_cancel_search_sdk(fathom_bin, ws: Workspace, big_tree):
     """The SDK's own cancellation (abandoning the call) reaches the server as notifications/cancelled."""
-    make_big_tree(ws.root / "big")
-    async with open_session(fathom_bin, ws) as conn:
+    async with open_session(fathom_bin, ws, env=with_tree(ws, big_tree)) as conn:
         progressed = anyio.Event()
         outcome: dict[str, object] = {}
 
@@ -335,7 +332,7 @@ async def test_cancel_search_sdk(fathom_bin, ws: Workspace):
             with scope:
                 outcome["result"] = await conn.call(
                     "search_files",
-                    {"path": str(ws.root), "pattern": "*", "content": "no such needle anywhere"},
+                    {"path": str(big_tree), "pattern": "*", "content": "no such needle anywhere"},
                     progress_callback=on_progress,
                 )
 
@@ -477,3 +474,29 @@ async def test_unknown_tool_is_invalid_params(fathom_bin, ws: Workspace):
     async with open_session(fathom_bin, ws) as conn:
         await expect_mcp_error(conn.session.call_tool("no_such_tool", {}), -32602)
         await conn.session.send_ping()
+
+
+async def test_shipped_prompts_and_config(fathom_bin, ws: Workspace):
+    """Run from the repository itself: its tools/filesystem.yaml loads and its prompts/ are served."""
+    from conftest import REPO
+
+    async with open_session(fathom_bin, ws, cwd=REPO) as conn:
+        prompts = {p.name: p for p in (await conn.session.list_prompts()).prompts}
+        assert {"investigate-alert", "summarize-directory"} <= set(prompts), prompts
+        args = {a.name: a.required for a in prompts["investigate-alert"].arguments or []}
+        assert args == {"alertname": True, "namespace": False} or (args["alertname"] and not args["namespace"]), args
+        args = {a.name: a.required for a in prompts["summarize-directory"].arguments or []}
+        assert args == {"path": True}, args
+
+        got = await conn.session.get_prompt("investigate-alert", {"alertname": "KubePodCrashLooping", "namespace": "shop"})
+        text = got.messages[0].content.text
+        assert "KubePodCrashLooping" in text and "shop" in text and "{{" not in text, text
+        got = await conn.session.get_prompt("summarize-directory", {"path": "deploy/"})
+        assert "deploy/" in got.messages[0].content.text
+        await expect_mcp_error(conn.session.get_prompt("investigate-alert", {"namespace": "shop"}), -32602)
+
+        done = await conn.session.complete(types.PromptReference(name="investigate-alert"), {"name": "alertname", "value": "Kube"})
+        assert done.completion.values and all(v.startswith("Kube") for v in done.completion.values), done
+        # The environment still wins over the repository's tools/filesystem.yaml.
+        res = await conn.call_ok("list_allowed_directories", {})
+        assert res.structured_content == {"directories": [str(ws.root)]}

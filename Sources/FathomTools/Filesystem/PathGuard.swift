@@ -19,12 +19,21 @@ public struct PathGuard: Sendable {
 
     /// Real, absolute paths of the allowed roots.
     public let roots: [String]
+    /// The roots as configured (absolute, folded), so a path spelled through a symlinked root
+    /// passes the lexical check; the real-path check then uses ``roots``.
+    private let spelledRoots: [String]
     public let deny: [GlobPattern]
 
     /// - Parameter roots: absolute paths; each is resolved through symlinks. Roots that do not exist are dropped.
     public init(roots: [String], deny: [String]) {
         var seen = Set<String>()
-        self.roots = roots.compactMap { Self.realPath($0) }.filter { seen.insert($0).inserted }
+        var spelled: [String] = []
+        self.roots = roots.compactMap { root in
+            guard let real = Self.realPath(root) else { return nil }
+            spelled.append(Self.fold(root))
+            return real
+        }.filter { seen.insert($0).inserted }
+        self.spelledRoots = spelled
         self.deny = deny.map(GlobPattern.init)
     }
 
@@ -43,7 +52,7 @@ public struct PathGuard: Sendable {
     public func resolve(_ input: String, mustExist: Bool = true) throws -> Resolved {
         guard !roots.isEmpty else { throw FilesystemError.noRoots }
         let lexical = try normalize(input)
-        _ = try check(lexical, as: input)
+        _ = try check(lexical, as: input, against: roots + spelledRoots)
         if let real = Self.realPath(lexical) {
             return try check(real, as: input)
         }
@@ -51,7 +60,7 @@ public struct PathGuard: Sendable {
             // A dangling symlink whose target is outside must not read as "not found" only.
             if let target = Self.linkTarget(lexical) {
                 let absolute = target.hasPrefix("/") ? target : ((lexical as NSString).deletingLastPathComponent + "/" + target)
-                _ = try check(Self.fold(absolute), as: input)
+                _ = try check(Self.fold(absolute), as: input, against: roots + spelledRoots)
             }
             throw FilesystemError.notFound(path: input)
         }
@@ -81,8 +90,8 @@ public struct PathGuard: Sendable {
         return Self.fold(absolute)
     }
 
-    private func check(_ absolute: String, as input: String) throws -> Resolved {
-        guard let root = roots.first(where: { absolute == $0 || $0 == "/" || absolute.hasPrefix($0 + "/") }) else {
+    private func check(_ absolute: String, as input: String, against allowed: [String]? = nil) throws -> Resolved {
+        guard let root = (allowed ?? roots).first(where: { absolute == $0 || $0 == "/" || absolute.hasPrefix($0 + "/") }) else {
             throw FilesystemError.outsideRoots(path: input, roots: roots)
         }
         let resolved = Resolved(path: absolute, root: root)
@@ -202,7 +211,7 @@ public struct PathGuard: Sendable {
     /// Creates a directory and any missing parents, each one under a verified, non-symlink parent.
     public func createDirectory(_ input: String) throws -> Resolved {
         let lexical = try normalize(input)
-        _ = try check(lexical, as: input)
+        _ = try check(lexical, as: input, against: roots + spelledRoots)
         var existing = lexical
         var missing: [String] = []
         while Self.realPath(existing) == nil {

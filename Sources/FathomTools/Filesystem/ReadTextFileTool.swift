@@ -55,10 +55,11 @@ struct ReadTextFileTool: Tool {
         }
         let text = isCut ? TextLimit.decodeCut(data) : String(decoding: data, as: UTF8.self)
         if let head {
-            let lines = text.split(separator: "\n", maxSplits: head, omittingEmptySubsequences: false).prefix(head)
-            let joined = lines.joined(separator: "\n")
-            if isCut && lines.count < head {
-                return joined + "\n[truncated: only the first \(lines.count) lines fit in \(limit) bytes]"
+            let pieces = text.split(separator: "\n", maxSplits: head, omittingEmptySubsequences: false)
+            let joined = pieces.prefix(head).joined(separator: "\n")
+            // Fewer pieces than head+1 means the read ended inside the requested lines.
+            if isCut && pieces.count <= head {
+                return joined + "\n[truncated: the first \(head) lines are longer than \(limit) bytes (filesystem.max_read_bytes)]"
             }
             return joined
         }
