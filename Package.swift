@@ -66,7 +66,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FathomStoreTests",
-            dependencies: ["FathomStore"],
+            dependencies: ["FathomStore", "FathomCore"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -77,6 +77,7 @@ let package = Package(
         .testTarget(
             name: "FathomMCPTests",
             dependencies: ["FathomMCP", .product(name: "MCP", package: "swift-sdk")],
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
     ]

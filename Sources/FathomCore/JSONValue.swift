@@ -107,16 +107,12 @@ extension JSONValue {
 
     /// Compact JSON with sorted keys.
     public func encodedString() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(self) else { return "null" }
-        return String(decoding: data, as: UTF8.self)
+        String(decoding: JSONWriter.write(self, sortedKeys: true), as: UTF8.self)
     }
 
     /// Decodes a `Decodable` value out of this JSON value.
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        let data = try JSONEncoder().encode(self)
-        return try JSONDecoder().decode(T.self, from: data)
+        try JSONDecoder().decode(T.self, from: Data(JSONWriter.write(self)))
     }
 
     /// Encodes any `Encodable` value as a JSON value.

@@ -12,7 +12,7 @@ enum JSONRPC {
     static let resourceNotFound = -32002
 
     /// One decoded message. Params stay as JSON values: each handler reads what it needs, once.
-    struct Envelope: Decodable {
+    struct Envelope {
         var jsonrpc: String?
         var id: ID?
         var method: String?
@@ -21,21 +21,26 @@ enum JSONRPC {
         var error: JSONValue?
         /// `"id": null`, which MCP forbids; it must not be mistaken for a notification.
         var hasNullID = false
+        /// An id that is neither a string nor an integer.
+        var hasInvalidID = false
+        /// `method` present but not a string.
+        var hasInvalidMethod = false
 
-        private enum CodingKeys: String, CodingKey { case jsonrpc, id, method, params, result, error }
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            jsonrpc = try container.decodeIfPresent(String.self, forKey: .jsonrpc)
-            if container.contains(.id), try container.decodeNil(forKey: .id) {
-                hasNullID = true
-            } else {
-                id = try container.decodeIfPresent(ID.self, forKey: .id)
+        init(_ object: [String: JSONValue]) {
+            jsonrpc = object["jsonrpc"]?.stringValue
+            switch object["id"] {
+            case nil: break
+            case .null?: hasNullID = true
+            case .string(let text)?: id = .string(text)
+            case .int(let number)?: id = .number(number)
+            default: hasInvalidID = true
             }
-            method = try container.decodeIfPresent(String.self, forKey: .method)
-            params = try container.decodeIfPresent(JSONValue.self, forKey: .params)
-            result = try container.decodeIfPresent(JSONValue.self, forKey: .result)
-            error = try container.decodeIfPresent(JSONValue.self, forKey: .error)
+            if let method = object["method"] {
+                if let name = method.stringValue { self.method = name } else { hasInvalidMethod = true }
+            }
+            params = object["params"]
+            result = object["result"]
+            error = object["error"]
         }
     }
 
@@ -75,17 +80,25 @@ enum JSONRPC {
         }
     }
 
-    private struct Outgoing<Params: Encodable>: Encodable {
-        let jsonrpc = "2.0"
-        let id: ID?
-        let method: String
-        let params: Params
-    }
-
     static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         return encoder
+    }
+
+    /// A reply whose result is already a JSON value: written without Foundation's encoder (the hot path).
+    static func result(_ id: ID, _ result: JSONValue) -> Data {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        out.append(contentsOf: #"{"jsonrpc":"2.0","id":"#.utf8)
+        switch id {
+        case .string(let text): JSONWriter.appendString(text, to: &out)
+        case .number(let number): out.append(contentsOf: String(number).utf8)
+        }
+        out.append(contentsOf: #","result":"#.utf8)
+        JSONWriter.append(result, to: &out)
+        out.append(UInt8(ascii: "}"))
+        return Data(out)
     }
 
     static func result(_ id: ID, _ result: some Encodable) -> Data {
@@ -99,22 +112,14 @@ enum JSONRPC {
     }
 
     static func notification(_ method: String, _ params: JSONValue) -> Data {
-        (try? encoder().encode(Outgoing(id: nil, method: method, params: params))) ?? Data()
+        Data(JSONWriter.write(["jsonrpc": "2.0", "method": .string(method), "params": params]))
     }
 
     static func request(_ id: ID, _ method: String, _ params: JSONValue) -> Data {
-        (try? encoder().encode(Outgoing(id: id, method: method, params: params))) ?? Data()
-    }
-
-    /// For a message that did not decode: the id, if one can still be read, so the error can name it.
-    static func salvageID(_ data: Data) -> ID? {
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
-        if let string = object["id"] as? String { return .string(string) }
-        if let number = object["id"] as? Int { return .number(number) }
-        return nil
-    }
-
-    static func isValidJSON(_ data: Data) -> Bool {
-        (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil
+        let idValue: JSONValue = switch id {
+            case .string(let text): .string(text)
+            case .number(let number): .int(number)
+            }
+        return Data(JSONWriter.write(["jsonrpc": "2.0", "id": idValue, "method": .string(method), "params": params]))
     }
 }

@@ -73,16 +73,22 @@ extension MCPSession {
         }
     }
 
-    static func wireResult(_ result: ToolResult, version: String) -> CallTool.Result {
-        let content: [MCP.Tool.Content] = result.content.map { block in
+    /// A tool result in the wire shape of `CallToolResult`, built as JSON directly: this is the hottest
+    /// reply, and going through the SDK's `CallTool.Result` and Foundation's encoder doubled its cost.
+    static func wireResult(_ result: ToolResult, version: String) -> JSONValue {
+        let content: [JSONValue] = result.content.map { block in
             switch block {
-            case .text(let text): .text(text: text, annotations: nil, _meta: nil)
-            case .image(let data, let mimeType): .image(data: data, mimeType: mimeType, annotations: nil, _meta: nil)
-            case .audio(let data, let mimeType): .audio(data: data, mimeType: mimeType, annotations: nil, _meta: nil)
+            case .text(let text): ["type": "text", "text": .string(text)]
+            case .image(let data, let mimeType): ["type": "image", "data": .string(data), "mimeType": .string(mimeType)]
+            case .audio(let data, let mimeType): ["type": "audio", "data": .string(data), "mimeType": .string(mimeType)]
             }
         }
-        let structured = ProtocolVersion.hasStructuredOutput(version) ? result.structured.map(MCP.Value.init) : nil
-        return CallTool.Result(content: content, structuredContent: structured, isError: result.isError ? true : nil)
+        var object: [String: JSONValue] = ["content": .array(content)]
+        if result.isError { object["isError"] = true }
+        if ProtocolVersion.hasStructuredOutput(version), let structured = result.structured {
+            object["structuredContent"] = structured
+        }
+        return .object(object)
     }
 
     func setLogLevel(id: ID, params: [String: JSONValue]) throws -> Data {

@@ -21,13 +21,12 @@ public actor MCPSession {
     var clientSupportsRoots = false
     var clientRoots: [String]?
     var logLevel: ToolContext.LogLevel = .warning
-    private var inFlight: [ID: Task<Void, Never>] = [:]
+    private let inFlight = InFlightCalls()
     private var pending: [ID: CheckedContinuation<JSONValue, any Error>] = [:]
     private var requestCounter = 0
     var subscriptions: [String: String] = [:]
     var watcher: Task<Void, Never>?
     private var background: [Task<Void, Never>] = []
-    private let decoder = JSONDecoder()
 
     public init(services: MCPServices, sink: any MessageSink, identity: String? = nil, logger: Logger = Logger(label: "fathom.mcp")) {
         self.services = services
@@ -46,12 +45,22 @@ public actor MCPSession {
             await receiveBatch(data)
             return
         }
-        guard let envelope = try? decoder.decode(JSONRPC.Envelope.self, from: data) else {
-            sink.send(Self.undecodable(data))
+        let parsed: JSONValue
+        do {
+            parsed = try JSONParser.parse(data)
+        } catch {
+            sink.send(JSONRPC.error(nil, JSONRPC.parseError, "Parse error: \(error)."))
             return
         }
-        if let reply = await dispatch(envelope, inline: false) { sink.send(reply) }
+        guard case .object(let object) = parsed else {
+            sink.send(Self.notAnObject)
+            return
+        }
+        if let reply = await dispatch(JSONRPC.Envelope(object), inline: false) { sink.send(reply) }
     }
+
+    private static let notAnObject = JSONRPC.error(
+        nil, JSONRPC.invalidRequest, "Invalid request: expected a JSON-RPC 2.0 object with jsonrpc, method and a string or integer id.")
 
     /// A line longer than the configured maximum was dropped by the transport.
     public func receiveOversized(bytes: Int, limit: Int) {
@@ -61,23 +70,17 @@ public actor MCPSession {
                 "Message of \(bytes)+ bytes exceeds the \(limit)-byte limit (mcp.max_message_bytes) and was dropped."))
     }
 
-    private static func undecodable(_ data: Data) -> Data {
-        if JSONRPC.isValidJSON(data) {
-            return JSONRPC.error(
-                JSONRPC.salvageID(data), JSONRPC.invalidRequest,
-                "Invalid request: expected a JSON-RPC 2.0 object with jsonrpc, method and a string or integer id.")
-        }
-        return JSONRPC.error(nil, JSONRPC.parseError, "Parse error: the message is not valid JSON.")
-    }
-
     private func receiveBatch(_ data: Data) async {
         guard let version = protocolVersion, ProtocolVersion.allowsBatches(version) else {
             let reason = protocolVersion.map { "protocol \($0) does not allow JSON-RPC batches" } ?? "a batch cannot initialize a session"
             sink.send(JSONRPC.error(nil, JSONRPC.invalidRequest, "Invalid request: \(reason); send one message per line."))
             return
         }
-        guard let items = try? decoder.decode([JSONValue].self, from: data) else {
-            sink.send(Self.undecodable(data))
+        let items: [JSONValue]
+        do {
+            items = try JSONParser.parse(data).arrayValue ?? []
+        } catch {
+            sink.send(JSONRPC.error(nil, JSONRPC.parseError, "Parse error: \(error)."))
             return
         }
         guard !items.isEmpty else {
@@ -86,12 +89,11 @@ public actor MCPSession {
         }
         var replies: [Data] = []
         for item in items.prefix(1000) {
-            let itemData = Data(item.encodedString().utf8)
-            guard let envelope = try? decoder.decode(JSONRPC.Envelope.self, from: itemData) else {
-                replies.append(Self.undecodable(itemData))
+            guard case .object(let object) = item else {
+                replies.append(Self.notAnObject)
                 continue
             }
-            if let reply = await dispatch(envelope, inline: true) { replies.append(reply) }
+            if let reply = await dispatch(JSONRPC.Envelope(object), inline: true) { replies.append(reply) }
         }
         guard !replies.isEmpty else { return }
         var batch = Data("[".utf8)
@@ -111,8 +113,11 @@ public actor MCPSession {
         guard message.jsonrpc == "2.0" else {
             return JSONRPC.error(message.id, JSONRPC.invalidRequest, "Invalid request: \"jsonrpc\" must be \"2.0\".")
         }
-        if message.hasNullID {
-            return JSONRPC.error(nil, JSONRPC.invalidRequest, "Invalid request: \"id\" must be a string or an integer, not null.")
+        if message.hasNullID || message.hasInvalidID {
+            return JSONRPC.error(nil, JSONRPC.invalidRequest, "Invalid request: \"id\" must be a string or an integer.")
+        }
+        if message.hasInvalidMethod {
+            return JSONRPC.error(message.id, JSONRPC.invalidRequest, "Invalid request: \"method\" must be a string.")
         }
         guard let method = message.method else {
             if let id = message.id, message.result != nil || message.error != nil {
@@ -136,15 +141,11 @@ public actor MCPSession {
         case "tools/call", "resources/read", "prompts/get", "completion/complete":
             let work = slowHandler(method, id: id, params: params)
             if inline { return await work() }
-            guard inFlight[id] == nil else {
-                return JSONRPC.error(id, JSONRPC.invalidRequest, "Invalid request: id \(id) is already in use by a running request.")
-            }
             let sink = self.sink
-            inFlight[id] = Task {
+            let started = inFlight.start(id) {
                 if let reply = await work() { sink.send(reply) }
-                self.finished(id)
             }
-            return nil
+            return started ? nil : JSONRPC.error(id, JSONRPC.invalidRequest, "Invalid request: id \(id) is already in use by a running request.")
         default:
             do {
                 return try quickHandler(method, id: id, params: params)
@@ -154,10 +155,6 @@ public actor MCPSession {
                 return JSONRPC.error(id, JSONRPC.internalError, "\(error)")
             }
         }
-    }
-
-    private func finished(_ id: ID) {
-        inFlight[id] = nil
     }
 
     private func quickHandler(_ method: String, id: ID, params: [String: JSONValue]) throws -> Data {
@@ -226,7 +223,7 @@ public actor MCPSession {
             if clientSupportsRoots && services.config.filesystem.useClientRoots { fetchRoots() }
         case "notifications/cancelled":
             guard let requestID = params?["requestId"], let id = Self.id(from: requestID) else { return }
-            inFlight[id]?.cancel()
+            inFlight.cancel(id)
         default:
             break  // unknown notifications are ignored, as JSON-RPC requires
         }
@@ -234,7 +231,7 @@ public actor MCPSession {
 
     /// Ends the session: waits up to `grace` for running calls, then cancels what is left.
     public func close(grace: Duration = .seconds(5)) async {
-        let running = Array(inFlight.values)
+        let running = inFlight.running
         if !running.isEmpty {
             let deadline = ContinuousClock.now + grace
             for task in running {
@@ -248,8 +245,7 @@ public actor MCPSession {
                 }
             }
         }
-        for task in inFlight.values { task.cancel() }
-        inFlight.removeAll()
+        inFlight.cancelAll()
         watcher?.cancel()
         watcher = nil
         for task in background { task.cancel() }

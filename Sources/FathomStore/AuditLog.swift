@@ -1,56 +1,121 @@
+import FathomCore
+import Foundation
 import Logging
+import Synchronization
 
-/// Writes audit rows behind the response, so a tool call never waits for a disk commit.
+/// Writes audit rows behind the reply, so a tool call never waits for redaction or a disk commit.
 ///
-/// Rows are queued and committed in batches by one owned task. `flush()` waits for every row queued
-/// before it; shutdown calls it so nothing queued is lost on a clean exit.
-public actor AuditLog {
-    /// Past this many queued rows, `record` waits for a commit instead of growing the queue.
-    public static let maxQueued = 10_000
+/// `record` only queues (under a lock, no actor hop); one owned task redacts and commits the queue in
+/// batches. `flush()` returns once every row queued before it is committed; shutdown calls it, so a
+/// clean exit loses nothing. A crash can lose only rows queued in the last moments, never a committed one.
+public final class AuditLog: Sendable {
+    /// One tool call as the caller saw it; redaction happens in the writer.
+    public struct Entry: Sendable {
+        public var at: Date
+        public var client: String
+        public var agent: String?
+        public var tool: String
+        public var arguments: JSONValue
+        public var outcome: AuditRecord.Outcome
+        public var error: String?
+        public var durationMicroseconds: Int64
+
+        public init(
+            at: Date, client: String, agent: String?, tool: String, arguments: JSONValue, outcome: AuditRecord.Outcome,
+            error: String?, durationMicroseconds: Int64
+        ) {
+            self.at = at
+            self.client = client
+            self.agent = agent
+            self.tool = tool
+            self.arguments = arguments
+            self.outcome = outcome
+            self.error = error
+            self.durationMicroseconds = durationMicroseconds
+        }
+    }
+
+    /// Past this many queued rows, new rows are dropped and counted, so a stuck disk cannot exhaust memory.
+    public static let maxQueued = 100_000
+
+    private struct State {
+        var queue: [Entry] = []
+        var isWriting = false
+        var waiters: [CheckedContinuation<Void, Never>] = []
+        var dropped = 0
+    }
 
     private let store: any Store
+    private let redactor: Redactor
     private let logger: Logger
-    private var queue: [AuditRecord] = []
-    private var writer: Task<Void, Never>?
-    private var waiters: [CheckedContinuation<Void, Never>] = []
+    private let state = Mutex(State())
 
-    public init(store: any Store, logger: Logger = Logger(label: "fathom.audit")) {
+    public init(store: any Store, redactor: Redactor = Redactor(), logger: Logger = Logger(label: "fathom.audit")) {
         self.store = store
+        self.redactor = redactor
         self.logger = logger
     }
 
-    /// Queues one row; it is committed within a few milliseconds.
-    public func record(_ record: AuditRecord) async {
-        if queue.count >= Self.maxQueued { await flush() }
-        queue.append(record)
-        startWriterIfIdle()
+    /// Queues one row; the writer commits it within milliseconds.
+    public func record(_ entry: Entry) {
+        let startWriter = state.withLock { state -> Bool in
+            guard state.queue.count < Self.maxQueued else {
+                state.dropped += 1
+                return false
+            }
+            state.queue.append(entry)
+            guard !state.isWriting else { return false }
+            state.isWriting = true
+            return true
+        }
+        if startWriter { Task.detached { await self.drain() } }
     }
 
     /// Returns once every row queued before the call is committed (or has failed to commit, which is logged).
     public func flush() async {
-        guard writer != nil || !queue.isEmpty else { return }
-        startWriterIfIdle()
-        await withCheckedContinuation { waiters.append($0) }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let idle = state.withLock { state -> Bool in
+                guard state.isWriting else { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if idle { continuation.resume() }
+        }
     }
 
-    private func startWriterIfIdle() {
-        guard writer == nil else { return }
-        writer = Task { await self.drain() }
-    }
+    /// Rows refused because the queue was full.
+    public var droppedCount: Int { state.withLock { $0.dropped } }
 
     private func drain() async {
-        while !queue.isEmpty {
-            let batch = queue
-            queue.removeAll(keepingCapacity: true)
+        while true {
+            let batch = state.withLock { state -> [Entry] in
+                defer { state.queue.removeAll(keepingCapacity: true) }
+                return state.queue
+            }
+            if batch.isEmpty {
+                let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>]? in
+                    // Re-checked under the lock: a row queued since the batch was taken keeps the writer going.
+                    guard state.queue.isEmpty else { return nil }
+                    state.isWriting = false
+                    defer { state.waiters.removeAll() }
+                    return state.waiters
+                }
+                guard let waiters else { continue }
+                for waiter in waiters { waiter.resume() }
+                return
+            }
+            let records = batch.map { entry in
+                AuditRecord(
+                    at: entry.at, client: entry.client, agent: entry.agent, tool: entry.tool,
+                    arguments: redactor.redact(entry.arguments).encodedString(), outcome: entry.outcome,
+                    error: entry.error.map { redactor.redact(String($0.prefix(2000))) },
+                    durationMicroseconds: entry.durationMicroseconds)
+            }
             do {
-                try await store.appendAudit(batch)
+                try await store.appendAudit(records)
             } catch {
-                logger.error("audit rows could not be written", metadata: ["rows": "\(batch.count)", "error": "\(error)"])
+                logger.error("audit rows could not be written", metadata: ["rows": "\(records.count)", "error": "\(error)"])
             }
         }
-        writer = nil
-        let done = waiters
-        waiters.removeAll()
-        for waiter in done { waiter.resume() }
     }
 }

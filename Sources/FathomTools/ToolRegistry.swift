@@ -30,9 +30,9 @@ public final class ToolRegistry: Sendable {
     private let order: [String]
     public let policy: Policy
     private let audit: AuditLog?
-    private let redactor: Redactor
 
-    public init(tools: [any Tool], policy: Policy, audit: AuditLog?, redactor: Redactor = Redactor()) {
+    /// - Parameter audit: where every call is recorded; it redacts arguments and errors before they are stored.
+    public init(tools: [any Tool], policy: Policy, audit: AuditLog?) {
         var entries: [String: Entry] = [:]
         var order: [String] = []
         for tool in tools {
@@ -44,7 +44,6 @@ public final class ToolRegistry: Sendable {
         self.order = order
         self.policy = policy
         self.audit = audit
-        self.redactor = redactor
     }
 
     private static func entry<T: Tool>(for tool: T) -> Entry {
@@ -109,14 +108,10 @@ public final class ToolRegistry: Sendable {
         }
         result = Self.bounded(result)
         let elapsed = ContinuousClock.now - start
-        if let audit {
-            await audit.record(
-                AuditRecord(
-                    at: Date(), client: context.client, agent: context.agent, tool: name,
-                    arguments: redactor.redact(arguments).encodedString(), outcome: outcome,
-                    error: outcome == .ok ? nil : redactor.redact(String(result.text.prefix(2000))),
-                    durationMicroseconds: elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000))
-        }
+        audit?.record(
+            AuditLog.Entry(
+                at: Date(), client: context.client, agent: context.agent, tool: name, arguments: arguments,
+                outcome: outcome, error: outcome == .ok ? nil : result.text, durationMicroseconds: elapsed.microseconds))
         if outcome != .denied {
             await context.log(outcome == .ok ? .debug : .info, "tool \(name) \(outcome.rawValue) in \(elapsed.microseconds)us")
         }

@@ -1,4 +1,5 @@
-import FathomStore
+import FathomCore
+@testable import FathomStore
 import Foundation
 import Testing
 
@@ -54,11 +55,32 @@ import Testing
         #expect(error?.description.contains("fathom.db") == true)
     }
 
+    func entry(_ tool: String, arguments: JSONValue = [:], error: String? = nil) -> AuditLog.Entry {
+        AuditLog.Entry(
+            at: Date(), client: "test", agent: nil, tool: tool, arguments: arguments, outcome: error == nil ? .ok : .error,
+            error: error, durationMicroseconds: 1)
+    }
+
     @Test func auditLogFlushCommitsEveryQueuedRow() async throws {
         let store = try SQLiteStore(directory: directory())
         let log = AuditLog(store: store)
-        for index in 0..<250 { await log.record(record("tool-\(index)")) }
+        for index in 0..<250 { log.record(entry("tool-\(index)")) }
         await log.flush()
         #expect(try await store.recentAudit(limit: 1000, tool: nil).count == 250)
+        await log.flush()  // idle: returns at once
+    }
+
+    @Test func auditLogRedactsArgumentsAndErrorsBeforeStoring() async throws {
+        let store = try SQLiteStore(directory: directory())
+        let log = AuditLog(store: store)
+        log.record(entry("t", arguments: ["path": "a", "api_key": "sk-live-123456"], error: "failed with password=hunter2"))
+        await log.flush()
+        let row = try #require(try await store.recentAudit(limit: 1, tool: nil).first)
+        #expect(row.arguments == #"{"api_key":"[REDACTED]","path":"a"}"#)
+        #expect(row.error == "failed with password=[REDACTED]")
+    }
+
+    @Test func timestampsAreSortableUTCWithMicroseconds() {
+        #expect(SQLiteStore.timestamp(Date(timeIntervalSince1970: 1_800_000_000.25)) == "2027-01-15T08:00:00.250000Z")
     }
 }

@@ -48,6 +48,10 @@ struct DirectoryWalker {
                 if visited >= nextProgress {
                     nextProgress = visited + 500
                     await context.progress(Double(visited), nil, "visited \(visited) entries")
+                } else if visited % 64 == 0 {
+                    // A long walk must not hold a cooperative thread: other sessions and the
+                    // cancellation that stops this walk need one too.
+                    await Task.yield()
                 }
             }
         }
