@@ -7,11 +7,16 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
     public let pattern: String
     private let tokens: [Character]
     private let matchesComponents: Bool
+    /// ASCII patterns with only `*` and `?` (the common case: `*.pem`, `.env*`) match on bytes without allocating.
+    private let simpleBytes: [UInt8]?
 
     public init(_ pattern: String) {
         self.pattern = pattern
         self.tokens = Array(pattern)
         self.matchesComponents = !pattern.contains("/")
+        let bytes = Array(pattern.utf8)
+        let isSimple = bytes.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: "[") } && !pattern.contains("**")
+        self.simpleBytes = isSimple ? bytes : nil
     }
 
     public var description: String { pattern }
@@ -19,15 +24,67 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
     /// Matches a path relative to some base, written with `/` separators.
     public func matches(path: String) -> Bool {
         if matchesComponents {
+            if let simpleBytes {
+                var path = path
+                return path.withUTF8 { bytes in
+                    var start = 0
+                    for index in 0...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: "/") {
+                        if index > start && Self.simpleMatch(simpleBytes, UnsafeBufferPointer(rebasing: bytes[start..<index])) {
+                            return true
+                        }
+                        start = index + 1
+                    }
+                    return false
+                }
+            }
             return path.split(separator: "/").contains { matches(Array($0)) }
         }
         let trimmed = path.hasPrefix("/") ? String(path.dropFirst()) : path
-        return matches(Array(trimmed))
+        return matches(name: trimmed)
     }
 
     /// Matches one name (a tool name, a file name) against the whole pattern.
     public func matches(name: String) -> Bool {
-        matches(Array(name))
+        if let simpleBytes {
+            var name = name
+            return name.withUTF8 { Self.simpleMatch(simpleBytes, $0) }
+        }
+        return matches(Array(name))
+    }
+
+    /// Iterative `*`/`?` matching with one backtrack point: linear in practice, no allocation.
+    /// `*` and `?` never match `/`; `?` matches one whole UTF-8 character.
+    private static func simpleMatch(_ pattern: [UInt8], _ subject: UnsafeBufferPointer<UInt8>) -> Bool {
+        func nextCharacter(_ index: Int) -> Int {
+            var next = index + 1
+            while next < subject.count && subject[next] & 0xC0 == 0x80 { next += 1 }
+            return next
+        }
+        var p = 0
+        var i = 0
+        var starP = -1
+        var starI = 0
+        while i < subject.count {
+            if p < pattern.count && pattern[p] == UInt8(ascii: "*") {
+                starP = p
+                starI = i
+                p += 1
+            } else if p < pattern.count && pattern[p] == UInt8(ascii: "?") && subject[i] != UInt8(ascii: "/") {
+                p += 1
+                i = nextCharacter(i)
+            } else if p < pattern.count && pattern[p] == subject[i] {
+                p += 1
+                i += 1
+            } else if starP >= 0 && subject[starI] != UInt8(ascii: "/") {
+                starI = nextCharacter(starI)
+                p = starP + 1
+                i = starI
+            } else {
+                return false
+            }
+        }
+        while p < pattern.count && pattern[p] == UInt8(ascii: "*") { p += 1 }
+        return p == pattern.count
     }
 
     private func matches(_ subject: [Character]) -> Bool {

@@ -45,9 +45,31 @@ public struct Redactor: Sendable {
 
     public init() {}
 
+    /// Every rule needs one of these (lower-cased) fragments to match, so text with none of them skips the
+    /// regular expressions, which cost far more than this scan.
+    private static let triggers: [[UInt8]] = [
+        "-----begin", "eyj", "bearer", "basic", "://", "password", "passwd", "secret", "token", "api_key", "api-key",
+        "apikey", "access_key", "access-key", "accesskey", "akia", "asia", "gh", "xox", "sk-",
+    ].map { Array($0.utf8) }
+
+    /// Whether any trigger occurs in `text`, ignoring ASCII case. Byte-level, because Foundation's
+    /// `String.contains` bridged through NSString and cost more than the audit insert.
+    static func mayHoldSecrets(_ text: String) -> Bool {
+        let lowered = text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        return triggers.contains { trigger in
+            guard lowered.count >= trigger.count, let first = trigger.first else { return false }
+            var start = 0
+            while let index = lowered[start...].firstIndex(of: first), index + trigger.count <= lowered.count {
+                if lowered[index..<(index + trigger.count)].elementsEqual(trigger) { return true }
+                start = index + 1
+            }
+            return false
+        }
+    }
+
     /// - Returns: `text` with every secret-looking value replaced by ``mask``.
     public func redact(_ text: String) -> String {
-        guard !text.isEmpty else { return text }
+        guard !text.isEmpty, Self.mayHoldSecrets(text) else { return text }
         var result = text
         for rule in Self.rules {
             let range = NSRange(result.startIndex..., in: result)

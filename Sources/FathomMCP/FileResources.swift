@@ -53,7 +53,7 @@ struct FileResources: Sendable {
             return .binary(data, uri: uri, mimeType: mimeType)
         }
         let (data, size) = try guardian.read(file, limit: access.settings.maxReadBytes)
-        if data.prefix(8192).contains(0) {
+        if data.withUnsafeBytes({ $0.prefix(8192).contains(0) }) {
             return .binary(data, uri: uri, mimeType: "application/octet-stream")
         }
         var text = size > data.count ? TextLimit.decodeCut(data) : String(decoding: data, as: UTF8.self)

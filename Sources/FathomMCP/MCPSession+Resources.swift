@@ -48,11 +48,16 @@ extension MCPSession {
         } catch {
             throw JSONRPC.Failure.invalidParams("Cannot subscribe to \(uri.prefix(300)): \(error)")
         }
-        guard subscriptions.count < Self.maxSubscriptions || subscriptions[uri] != nil else {
+        let stamp = services.resources.stamp(uri: uri, roots: clientRoots)
+        let accepted = state.withLock { state -> Bool in
+            guard state.subscriptions.count < Self.maxSubscriptions || state.subscriptions[uri] != nil else { return false }
+            state.subscriptions[uri] = stamp
+            if state.watcher == nil { state.watcher = startWatcher() }
+            return true
+        }
+        guard accepted else {
             throw JSONRPC.Failure.invalidParams("Too many subscriptions (\(Self.maxSubscriptions)); unsubscribe from some first.")
         }
-        subscriptions[uri] = services.resources.stamp(uri: uri, roots: clientRoots)
-        startWatcher()
         return JSONRPC.result(id, JSONValue.object([:]))
     }
 
@@ -60,26 +65,32 @@ extension MCPSession {
         guard let uri = params["uri"]?.stringValue else {
             throw JSONRPC.Failure.invalidParams("Invalid params: resources/unsubscribe needs a string \"uri\".")
         }
-        subscriptions[uri] = nil
+        state.withLock { _ = $0.subscriptions.removeValue(forKey: uri) }
         return JSONRPC.result(id, JSONValue.object([:]))
     }
 
-    private func startWatcher() {
-        guard watcher == nil else { return }
-        watcher = Task {
+    /// - warning: the task runs until the session closes and cancels it.
+    private func startWatcher() -> Task<Void, Never> {
+        Task { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: Self.watchInterval)
-                guard !Task.isCancelled else { return }
+                guard !Task.isCancelled, let self else { return }
                 self.checkSubscriptions()
             }
         }
     }
 
     private func checkSubscriptions() {
-        for (uri, stamp) in subscriptions {
-            let current = services.resources.stamp(uri: uri, roots: clientRoots)
-            if current != stamp {
-                subscriptions[uri] = current
+        let (watched, roots) = state.withLock { ($0.subscriptions, $0.clientRoots) }
+        for (uri, stamp) in watched {
+            let current = services.resources.stamp(uri: uri, roots: roots)
+            guard current != stamp else { continue }
+            let stillWatched = state.withLock { state -> Bool in
+                guard state.subscriptions[uri] != nil else { return false }
+                state.subscriptions[uri] = current
+                return true
+            }
+            if stillWatched {
                 sink.send(JSONRPC.notification("notifications/resources/updated", ["uri": .string(uri)]))
             }
         }

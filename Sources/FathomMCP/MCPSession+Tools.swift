@@ -32,8 +32,8 @@ extension MCPSession {
     /// The context a tool call runs with: identity, roots, and progress and log channels bound to this request.
     func toolContext(progressToken: JSONValue?) -> ToolContext {
         let sink = self.sink
-        let level = logLevel
-        let withMessage = (protocolVersion ?? ProtocolVersion.latest) >= "2025-03-26"
+        let (level, version) = state.withLock { ($0.logLevel, $0.protocolVersion) }
+        let withMessage = (version ?? ProtocolVersion.latest) >= "2025-03-26"
         let token = progressToken.flatMap { $0.stringValue != nil || $0.intValue != nil ? $0 : nil }
         return ToolContext(
             client: client, clientRoots: clientRoots,
@@ -96,7 +96,7 @@ extension MCPSession {
             let levels = ToolContext.LogLevel.allCases.map(\.rawValue).joined(separator: ", ")
             throw JSONRPC.Failure.invalidParams("Invalid params: \"level\" must be one of \(levels).")
         }
-        logLevel = level
+        state.withLock { $0.logLevel = level }
         return JSONRPC.result(id, JSONValue.object([:]))
     }
 }

@@ -3,39 +3,58 @@ import FathomTools
 import Foundation
 import Logging
 import MCP
+import Synchronization
 
 /// One MCP conversation with one client, whatever the transport: protocol state, in-flight calls,
 /// subscriptions and requests sent to the client.
 ///
 /// Messages are fed in order through ``receive(_:)``. Quick methods are answered inline; tool calls,
 /// reads and prompt rendering run in owned tasks so that `notifications/cancelled` can stop them.
-public actor MCPSession {
+///
+/// A class with its state under one lock, not an actor: an actor's jobs ran on Swift's global pool,
+/// which put a thread hop (70–100 µs on these virtual machines) into every stdio call. Here the session
+/// runs on whatever executor feeds it, which for stdio is the single thread that also reads and writes.
+public final class MCPSession: Sendable {
+    struct State {
+        var protocolVersion: String?
+        var clientName = "unknown"
+        var clientSupportsRoots = false
+        var clientRoots: [String]?
+        var logLevel: ToolContext.LogLevel = .warning
+        var pending: [ID: CheckedContinuation<JSONValue, any Error>] = [:]
+        var requestCounter = 0
+        var subscriptions: [String: String] = [:]
+        var watcher: Task<Void, Never>?
+        var background: [Task<Void, Never>] = []
+    }
+
     let services: MCPServices
     let sink: any MessageSink
     let logger: Logger
     /// An identity the transport established (a bearer token's client); it wins over clientInfo.name.
     private let transportIdentity: String?
 
-    var protocolVersion: String?
-    var clientName = "unknown"
-    var clientSupportsRoots = false
-    var clientRoots: [String]?
-    var logLevel: ToolContext.LogLevel = .warning
-    private let inFlight = InFlightCalls()
-    private var pending: [ID: CheckedContinuation<JSONValue, any Error>] = [:]
-    private var requestCounter = 0
-    var subscriptions: [String: String] = [:]
-    var watcher: Task<Void, Never>?
-    private var background: [Task<Void, Never>] = []
+    let state = Mutex(State())
+    private let inFlight: InFlightCalls
 
-    public init(services: MCPServices, sink: any MessageSink, identity: String? = nil, logger: Logger = Logger(label: "fathom.mcp")) {
+    var protocolVersion: String? { state.withLock { $0.protocolVersion } }
+    var clientRoots: [String]? { state.withLock { $0.clientRoots } }
+    var logLevel: ToolContext.LogLevel { state.withLock { $0.logLevel } }
+
+    /// - Parameter executor: where tool calls run; stdio passes its single-thread loop so that a call
+    ///   never crosses threads. Nil means Swift's global pool.
+    public init(
+        services: MCPServices, sink: any MessageSink, identity: String? = nil, executor: (any TaskExecutor)? = nil,
+        logger: Logger = Logger(label: "fathom.mcp")
+    ) {
+        self.inFlight = InFlightCalls(executor: executor)
         self.services = services
         self.sink = sink
         self.transportIdentity = identity
         self.logger = logger
     }
 
-    var client: String { transportIdentity ?? clientName }
+    var client: String { transportIdentity ?? state.withLock { $0.clientName } }
 
     // MARK: - Intake
 
@@ -194,18 +213,21 @@ public actor MCPSession {
     // MARK: - Lifecycle
 
     private func initialize(id: ID, params: [String: JSONValue]) throws -> Data {
-        guard protocolVersion == nil else {
-            throw JSONRPC.Failure(JSONRPC.invalidRequest, "Invalid request: the session is already initialized.")
-        }
         guard let requested = params["protocolVersion"]?.stringValue else {
             throw JSONRPC.Failure.invalidParams("Invalid params: initialize needs a string \"protocolVersion\".")
         }
         let version = ProtocolVersion.negotiate(requested)
-        protocolVersion = version
-        if let name = params["clientInfo"]?["name"]?.stringValue, !name.isEmpty {
-            clientName = String(name.prefix(200))
+        let name = params["clientInfo"]?["name"]?.stringValue.flatMap { $0.isEmpty ? nil : String($0.prefix(200)) }
+        let accepted = state.withLock { state -> Bool in
+            guard state.protocolVersion == nil else { return false }
+            state.protocolVersion = version
+            if let name { state.clientName = name }
+            state.clientSupportsRoots = params["capabilities"]?["roots"] != nil
+            return true
         }
-        clientSupportsRoots = params["capabilities"]?["roots"] != nil
+        guard accepted else {
+            throw JSONRPC.Failure(JSONRPC.invalidRequest, "Invalid request: the session is already initialized.")
+        }
         let capabilities = Server.Capabilities(
             completions: .init(), logging: .init(), prompts: .init(listChanged: true),
             resources: .init(subscribe: true, listChanged: true), tools: .init(listChanged: true))
@@ -213,14 +235,14 @@ public actor MCPSession {
             protocolVersion: version, capabilities: capabilities,
             serverInfo: Server.Info(name: "fathom", version: services.version, title: "Fathom"),
             instructions: MCPServices.instructions)
-        logger.debug("initialized", metadata: ["client": "\(clientName)", "protocol": "\(version)"])
+        logger.debug("initialized", metadata: ["client": "\(client)", "protocol": "\(version)"])
         return JSONRPC.result(id, result)
     }
 
     private func handleNotification(_ method: String, params: JSONValue?) async {
         switch method {
         case "notifications/initialized", "notifications/roots/list_changed":
-            if clientSupportsRoots && services.config.filesystem.useClientRoots { fetchRoots() }
+            if state.withLock({ $0.clientSupportsRoots }) && services.config.filesystem.useClientRoots { fetchRoots() }
         case "notifications/cancelled":
             guard let requestID = params?["requestId"], let id = Self.id(from: requestID) else { return }
             inFlight.cancel(id)
@@ -246,34 +268,36 @@ public actor MCPSession {
             }
         }
         inFlight.cancelAll()
-        watcher?.cancel()
-        watcher = nil
-        for task in background { task.cancel() }
-        background.removeAll()
-        let waiting = pending
-        pending.removeAll()
-        for continuation in waiting.values { continuation.resume(throwing: CancellationError()) }
+        let (tasks, waiting) = state.withLock { state in
+            defer {
+                state.watcher = nil
+                state.background.removeAll()
+                state.pending.removeAll()
+            }
+            return ([state.watcher].compactMap { $0 } + state.background, Array(state.pending.values))
+        }
+        for task in tasks { task.cancel() }
+        for continuation in waiting { continuation.resume(throwing: CancellationError()) }
     }
 
     // MARK: - Requests to the client
 
     /// Sends a request to the client and waits for its result, at most `timeout`.
     func request(_ method: String, _ params: JSONValue, timeout: Duration = .seconds(10)) async throws -> JSONValue {
-        requestCounter += 1
-        let id = ID.string("fathom-\(requestCounter)")
+        let id = ID.string("fathom-\(state.withLock { state in state.requestCounter += 1; return state.requestCounter })")
         let timer = Task { [weak self] in
             try? await Task.sleep(for: timeout)
-            await self?.handleResponse(id: id, result: nil, error: ["code": -32001, "message": "timed out"])
+            self?.handleResponse(id: id, result: nil, error: ["code": -32001, "message": "timed out"])
         }
         defer { timer.cancel() }
         return try await withCheckedThrowingContinuation { continuation in
-            pending[id] = continuation
+            state.withLock { $0.pending[id] = continuation }
             sink.send(JSONRPC.request(id, method, params))
         }
     }
 
     private func handleResponse(id: ID, result: JSONValue?, error: JSONValue?) {
-        guard let continuation = pending.removeValue(forKey: id) else { return }
+        guard let continuation = state.withLock({ $0.pending.removeValue(forKey: id) }) else { return }
         if let result {
             continuation.resume(returning: result)
         } else {
@@ -282,9 +306,7 @@ public actor MCPSession {
     }
 
     private func fetchRoots() {
-        background.removeAll { $0.isCancelled }
-        background.append(
-            Task {
+        let task = Task {
                 do {
                     let result = try await self.request("roots/list", [:])
                     let paths = (result["roots"]?.arrayValue ?? []).compactMap { root -> String? in
@@ -295,13 +317,21 @@ public actor MCPSession {
                 } catch {
                     self.logger.warning("roots/list failed; keeping the configured roots", metadata: ["error": "\(error)"])
                 }
-            })
+            }
+        state.withLock { state in
+            state.background.removeAll { $0.isCancelled }
+            state.background.append(task)
+        }
     }
 
     private func setClientRoots(_ paths: [String]) {
         let roots = paths.isEmpty ? nil : paths
-        guard roots != clientRoots else { return }
-        clientRoots = roots
+        let changed = state.withLock { state -> Bool in
+            guard roots != state.clientRoots else { return false }
+            state.clientRoots = roots
+            return true
+        }
+        guard changed else { return }
         sink.send(JSONRPC.notification("notifications/resources/list_changed", [:]))
     }
 

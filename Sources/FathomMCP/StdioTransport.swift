@@ -8,8 +8,8 @@ import Synchronization
 /// MCP over stdio: newline-delimited JSON on a pair of file descriptors, with blocking reads.
 ///
 /// The SDK's StdioTransport polls a non-blocking descriptor with a 10 ms sleep, which costs about 10 ms
-/// per call (measured: 10.2 ms median against 1.06 ms for a blocking reader). Here one thread blocks in
-/// `read(2)`, splits lines, and hands complete messages to the session.
+/// per call (measured: 10.2 ms median against 1.06 ms for a blocking reader). Here one thread waits in
+/// `poll(2)`, splits lines, and also runs the session's jobs (see ``StdioEventLoop``).
 public final class StdioTransport: MessageSink {
     public enum Input: Sendable {
         case message(Data)
@@ -48,32 +48,25 @@ public final class StdioTransport: MessageSink {
         }
     }
 
+    /// The executor that runs the stdio session: run the consumer of ``messages()`` with it as the
+    /// task executor preference, and the session, its tool calls and its writes share one thread.
+    public var executor: any TaskExecutor { loop }
+    private let loop = StdioEventLoop()
+
     /// Messages as they arrive; the stream finishes at end of input.
-    /// - warning: starts a reader thread that lives until end of input.
+    /// - warning: starts the loop thread, which lives until the process exits.
     public func messages() -> AsyncStream<Input> {
         let (stream, continuation) = AsyncStream.makeStream(of: Input.self)
-        let fd = input
-        let limit = maxMessageBytes
-        let thread = Thread {
-            var splitter = LineSplitter(limit: limit)
-            var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-            while true {
-                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    break
+        loop.start(
+            input: input, limit: maxMessageBytes,
+            deliver: { continuation.yield($0) },
+            onEnd: { pending in
+                if pending > 0 {
+                    FileHandle.standardError.write(
+                        Data("fathom: end of input in the middle of a message; \(pending) bytes dropped\n".utf8))
                 }
-                if n == 0 { break }
-                splitter.feed(buffer[0..<n]) { continuation.yield($0) }
-            }
-            if splitter.pendingBytes > 0 {
-                FileHandle.standardError.write(
-                    Data("fathom: end of input in the middle of a message; \(splitter.pendingBytes) bytes dropped\n".utf8))
-            }
-            continuation.finish()
-        }
-        thread.name = "fathom-stdio-reader"
-        thread.start()
+                continuation.finish()
+            })
         return stream
     }
 }

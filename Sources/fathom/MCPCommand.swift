@@ -24,14 +24,14 @@ struct MCPCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("fathom: prompt skipped: \(problem)\n".utf8))
         }
         let transport = StdioTransport(maxMessageBytes: runtime.config.mcp.maxMessageBytes)
-        let session = MCPSession(services: runtime.services, sink: transport)
+        let session = MCPSession(services: runtime.services, sink: transport, executor: transport.executor)
         let messages = transport.messages()
         await withTaskGroup(of: Void.self) { group in
-            group.addTask {
+            group.addTask(executorPreference: transport.executor) {
                 for await input in messages {
                     switch input {
                     case .message(let data): await session.receive(data)
-                    case .oversized(let bytes): await session.receiveOversized(bytes: bytes, limit: transport.maxMessageBytes)
+                    case .oversized(let bytes): session.receiveOversized(bytes: bytes, limit: transport.maxMessageBytes)
                     }
                 }
             }

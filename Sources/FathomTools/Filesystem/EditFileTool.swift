@@ -45,7 +45,7 @@ struct EditFileTool: Tool {
         let limit = access.settings.maxReadBytes
         let (data, size) = try guardian.read(file, limit: limit)
         guard size <= limit else { throw FilesystemError.tooLarge(path: arguments.path, bytes: size, limit: limit) }
-        if data.prefix(8192).contains(0) { throw FilesystemError.notText(path: arguments.path) }
+        if data.looksBinary { throw FilesystemError.notText(path: arguments.path) }
         let original = String(decoding: data, as: UTF8.self)
         var edited = original.replacingOccurrences(of: "\r\n", with: "\n")
         for (index, edit) in arguments.edits.enumerated() {

@@ -112,46 +112,74 @@ public struct PathGuard: Sendable {
     /// Opens a checked path for reading and re-checks the descriptor's real path.
     /// - Returns: an open descriptor the caller must close.
     public func openForReading(_ resolved: Resolved, directory: Bool = false) throws -> Int32 {
+        try openVerified(resolved.path, as: resolved.path, directory: directory).fd
+    }
+
+    /// Opens `path`, then checks where the descriptor really points: whatever the path went through
+    /// (symlinks, a swap since an earlier check), what is read is what was checked.
+    private func openVerified(_ path: String, as input: String, directory: Bool) throws -> (fd: Int32, resolved: Resolved, info: stat) {
+        // O_NONBLOCK so that opening a FIFO cannot hang; it changes nothing for regular files.
         let flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | (directory ? O_DIRECTORY : 0)
-        let fd = open(resolved.path, flags)
-        guard fd >= 0 else { throw Self.failure(resolved.path, "open", errno) }
+        let fd = open(path, flags)
+        guard fd >= 0 else { throw Self.failure(input, "open", errno) }
+        var info = stat()
         do {
-            try verify(fd, as: resolved.path)
+            let resolved = try verify(fd, as: input)
+            if !directory {
+                guard fstat(fd, &info) == 0 else { throw Self.failure(input, "stat", errno) }
+                switch info.st_mode & S_IFMT {
+                case S_IFREG: break
+                case S_IFDIR: throw FilesystemError.isADirectory(path: input)
+                default: throw FilesystemError.system(path: input, operation: "read (not a regular file)", errno: EINVAL)
+                }
+            }
+            return (fd, resolved, info)
         } catch {
             close(fd)
             throw error
         }
-        if !directory {
-            var info = stat()
-            if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
-                close(fd)
-                throw FilesystemError.isADirectory(path: resolved.path)
-            }
-            // Reads should block normally once we know it is not a FIFO that would hang.
-            if (info.st_mode & S_IFMT) == S_IFIFO {
-                close(fd)
-                throw FilesystemError.system(path: resolved.path, operation: "read", errno: EINVAL)
-            }
-            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+    }
+
+    /// Checks and reads a file in one go: a lexical check, then open, then the descriptor's real path.
+    /// Two system calls replace the component-by-component walk of `realpath`; when the open fails,
+    /// ``resolve(_:mustExist:)`` runs to say precisely why (outside the roots, denied, or missing).
+    public func readChecked(_ input: String, limit: Int, fromEnd: Bool = false) throws -> (data: Data, size: Int, file: Resolved) {
+        guard !roots.isEmpty else { throw FilesystemError.noRoots }
+        let lexical = try normalize(input)
+        _ = try check(lexical, as: input, against: roots + spelledRoots)
+        let opened: (fd: Int32, resolved: Resolved, info: stat)
+        do {
+            opened = try openVerified(lexical, as: input, directory: false)
+        } catch let error as FilesystemError {
+            if case .isADirectory = error { throw error }
+            _ = try resolve(input)
+            throw error
         }
-        return fd
+        defer { close(opened.fd) }
+        let (data, size) = try read(fd: opened.fd, info: opened.info, path: input, limit: limit, fromEnd: fromEnd)
+        return (data, size, opened.resolved)
     }
 
     /// Reads at most `limit` bytes of a checked file: its start, or with `fromEnd` its last `limit` bytes.
     /// - Returns: the bytes read, and the file's full size (for files whose size the kernel does not
     ///   report, such as those under /proc, at least what was read).
     public func read(_ resolved: Resolved, limit: Int, fromEnd: Bool = false) throws -> (data: Data, size: Int) {
-        let fd = try openForReading(resolved)
-        defer { close(fd) }
-        var info = stat()
-        _ = fstat(fd, &info)
+        let opened = try openVerified(resolved.path, as: resolved.path, directory: false)
+        defer { close(opened.fd) }
+        return try read(fd: opened.fd, info: opened.info, path: resolved.path, limit: limit, fromEnd: fromEnd)
+    }
+
+    private func read(fd: Int32, info: stat, path: String, limit: Int, fromEnd: Bool) throws -> (data: Data, size: Int) {
         let size = Int(info.st_size)
         if fromEnd && size > limit {
-            guard lseek(fd, off_t(size - limit), SEEK_SET) >= 0 else { throw Self.failure(resolved.path, "seek", errno) }
+            guard lseek(fd, off_t(size - limit), SEEK_SET) >= 0 else { throw Self.failure(path, "seek", errno) }
         }
-        var data = Data(count: size > 0 ? min(size, limit) : min(64 * 1024, limit))
+        // A reported size is trusted to stop the loop without a last read that returns 0; a size of 0
+        // (files under /proc) means reading to end of file.
+        let expected = size > 0 ? min(size, limit) : limit
+        var data = Data(count: size > 0 ? expected : min(64 * 1024, limit))
         var filled = 0
-        while filled < limit {
+        while filled < expected {
             if filled == data.count { data.count = min(limit, max(data.count * 2, 4096)) }
             let n = data.withUnsafeMutableBytes { buffer -> Int in
                 guard let base = buffer.baseAddress else { return 0 }
@@ -159,7 +187,7 @@ public struct PathGuard: Sendable {
             }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw Self.failure(resolved.path, "read", errno)
+                throw Self.failure(path, "read", errno)
             }
             if n == 0 { break }
             filled += n
@@ -268,7 +296,8 @@ public struct PathGuard: Sendable {
     }
 
     /// Checks where an open descriptor really points, whatever happened to the path since it was checked.
-    private func verify(_ fd: Int32, as input: String) throws {
+    @discardableResult
+    private func verify(_ fd: Int32, as input: String) throws -> Resolved {
         #if os(Linux)
             guard let real = Self.linkTarget("/proc/self/fd/\(fd)") else {
                 throw FilesystemError.system(path: input, operation: "verify", errno: errno)
@@ -280,7 +309,7 @@ public struct PathGuard: Sendable {
             }
             let real = String(cString: buffer)
         #endif
-        _ = try check(real, as: input)
+        return try check(real, as: input)
     }
 
     // MARK: - Path helpers

@@ -30,8 +30,7 @@ struct ReadMultipleFilesTool: Tool {
                 continue
             }
             do {
-                let file = try guardian.resolve(path)
-                let text = try ReadTextFileTool.readText(file, guardian: guardian, limit: budget)
+                let text = try ReadTextFileTool.readText(path, guardian: guardian, limit: budget)
                 budget -= text.utf8.count
                 sections.append("\(path):\n\(text)")
             } catch let error as FilesystemError {

@@ -33,13 +33,13 @@ struct ReadTextFileTool: Tool {
             return .error("Give head or tail, not both.")
         }
         let guardian = access.pathGuard(for: context)
-        let file = try guardian.resolve(arguments.path)
-        return .text(try Self.readText(file, guardian: guardian, limit: access.settings.maxReadBytes, head: arguments.head, tail: arguments.tail))
+        return .text(
+            try Self.readText(arguments.path, guardian: guardian, limit: access.settings.maxReadBytes, head: arguments.head, tail: arguments.tail))
     }
 
-    static func readText(_ file: PathGuard.Resolved, guardian: PathGuard, limit: Int, head: Int? = nil, tail: Int? = nil) throws -> String {
-        let (data, size) = try guardian.read(file, limit: limit, fromEnd: tail != nil)
-        if data.prefix(8192).contains(0) { throw FilesystemError.notText(path: file.path) }
+    static func readText(_ path: String, guardian: PathGuard, limit: Int, head: Int? = nil, tail: Int? = nil) throws -> String {
+        let (data, size, file) = try guardian.readChecked(path, limit: limit, fromEnd: tail != nil)
+        if data.looksBinary { throw FilesystemError.notText(path: file.path) }
         let isCut = size > data.count
         if let tail {
             // The read began mid-file: its first line is partial unless the cut fell just after a newline.

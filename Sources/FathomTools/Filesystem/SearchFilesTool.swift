@@ -52,7 +52,7 @@ struct SearchFilesTool: Tool {
             if let needle {
                 guard visit.entry.kind == .file, visit.entry.size <= Self.maxContentFileBytes,
                     let (data, _) = try? guardian.read(visit.resolved, limit: Self.maxContentFileBytes),
-                    !data.prefix(8192).contains(0), data.range(of: needle) != nil
+                    !data.looksBinary, data.range(of: needle) != nil
                 else { return true }
             }
             if matches.count == maxResults {
