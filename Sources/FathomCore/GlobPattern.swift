@@ -9,6 +9,9 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
     private let matchesComponents: Bool
     /// ASCII patterns with only `*` and `?` (the common case: `*.pem`, `.env*`) match on bytes without allocating.
     private let simpleBytes: [UInt8]?
+    /// The longest literal run of the pattern: a subject without it cannot match, which rules out most
+    /// paths for `**/.git/**` before the general matcher allocates anything.
+    private let requiredLiteral: [UInt8]
 
     public init(_ pattern: String) {
         self.pattern = pattern
@@ -17,6 +20,24 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
         let bytes = Array(pattern.utf8)
         let isSimple = bytes.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: "[") } && !pattern.contains("**")
         self.simpleBytes = isSimple ? bytes : nil
+        var longest: ArraySlice<UInt8> = []
+        for run in bytes.split(whereSeparator: { [UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "[")].contains($0) })
+        where !run.contains(UInt8(ascii: "]")) {
+            // Slashes next to `**` may match nothing ("**/.git" matches ".git"), so they are not required.
+            let literal = run.drop { $0 == UInt8(ascii: "/") }.reversed().drop { $0 == UInt8(ascii: "/") }.reversed()
+            if literal.count > longest.count { longest = ArraySlice(literal) }
+        }
+        self.requiredLiteral = Array(longest)
+    }
+
+    private static func contains(_ subject: some Collection<UInt8>, _ literal: [UInt8]) -> Bool {
+        guard let first = literal.first else { return true }
+        let bytes = Array(subject)
+        guard bytes.count >= literal.count else { return false }
+        for index in 0...(bytes.count - literal.count) where bytes[index] == first {
+            if bytes[index..<(index + literal.count)].elementsEqual(literal) { return true }
+        }
+        return false
     }
 
     public var description: String { pattern }
@@ -37,6 +58,7 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
                     return false
                 }
             }
+            guard Self.contains(path.utf8, requiredLiteral) else { return false }
             return path.split(separator: "/").contains { matches(Array($0)) }
         }
         let trimmed = path.hasPrefix("/") ? String(path.dropFirst()) : path
@@ -49,6 +71,7 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
             var name = name
             return name.withUTF8 { Self.simpleMatch(simpleBytes, $0) }
         }
+        guard Self.contains(name.utf8, requiredLiteral) else { return false }
         return matches(Array(name))
     }
 

@@ -8,10 +8,10 @@ import Foundation
 public struct Redactor: Sendable {
     public static let mask = "[REDACTED]"
 
-    private static let secretKeyFragments = [
+    private static let secretKeyFragments: [[UInt8]] = [
         "password", "passwd", "secret", "token", "apikey", "api_key", "api-key", "authorization",
         "credential", "private_key", "privatekey", "access_key", "client_secret", "cookie", "session_key",
-    ]
+    ].map { Array($0.utf8) }
 
     private struct Rule: @unchecked Sendable {
         // NSRegularExpression is immutable once built and safe to share across threads.
@@ -55,12 +55,16 @@ public struct Redactor: Sendable {
     /// Whether any trigger occurs in `text`, ignoring ASCII case. Byte-level, because Foundation's
     /// `String.contains` bridged through NSString and cost more than the audit insert.
     static func mayHoldSecrets(_ text: String) -> Bool {
+        containsAny(text, triggers)
+    }
+
+    private static func containsAny(_ text: String, _ fragments: [[UInt8]]) -> Bool {
         let lowered = text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-        return triggers.contains { trigger in
-            guard lowered.count >= trigger.count, let first = trigger.first else { return false }
+        return fragments.contains { fragment in
+            guard lowered.count >= fragment.count, let first = fragment.first else { return false }
             var start = 0
-            while let index = lowered[start...].firstIndex(of: first), index + trigger.count <= lowered.count {
-                if lowered[index..<(index + trigger.count)].elementsEqual(trigger) { return true }
+            while let index = lowered[start...].firstIndex(of: first), index + fragment.count <= lowered.count {
+                if lowered[index..<(index + fragment.count)].elementsEqual(fragment) { return true }
                 start = index + 1
             }
             return false
@@ -98,7 +102,6 @@ public struct Redactor: Sendable {
 
     /// Whether a key's name says its value is a secret.
     public static func isSecretKey(_ key: String) -> Bool {
-        let lowered = key.lowercased()
-        return secretKeyFragments.contains { lowered.contains($0) }
+        containsAny(key, secretKeyFragments)
     }
 }

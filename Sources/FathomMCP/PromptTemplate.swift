@@ -33,27 +33,29 @@ public struct PromptTemplate: Sendable, Equatable {
         let front = String(text[afterOpen..<close.lowerBound])
         var bodyStart = close.upperBound
         if let newline = text[bodyStart...].firstIndex(of: "\n") { bodyStart = text.index(after: newline) } else { bodyStart = text.endIndex }
-        let loaded: Any?
+        let root: Node?
         do {
-            loaded = try Yams.load(yaml: front)
+            root = try Yams.compose(yaml: front)
         } catch {
             throw PromptError.invalid(file: file, reason: "front matter is not valid YAML: \(error)")
         }
-        let fields = loaded as? [String: Any] ?? [:]
+        if let root, root.mapping == nil {
+            throw PromptError.invalid(file: file, reason: "front matter must be a mapping of name, title, description and arguments")
+        }
         var arguments: [Argument] = []
-        for (index, item) in (fields["arguments"] as? [Any] ?? []).enumerated() {
-            guard let argument = item as? [String: Any], let name = argument["name"] as? String, !name.isEmpty else {
+        for (index, item) in (root?["arguments"]?.sequence.map(Array.init) ?? []).enumerated() {
+            guard let name = item["name"]?.string, !name.isEmpty else {
                 throw PromptError.invalid(file: file, reason: "arguments[\(index)] needs a name")
             }
             arguments.append(
                 Argument(
-                    name: name, description: argument["description"] as? String,
-                    isRequired: argument["required"] as? Bool ?? false,
-                    values: (argument["values"] as? [Any] ?? []).map { "\($0)" }))
+                    name: name, description: item["description"]?.string,
+                    isRequired: item["required"]?.bool ?? false,
+                    values: (item["values"]?.sequence.map(Array.init) ?? []).compactMap(\.string)))
         }
         return PromptTemplate(
-            name: fields["name"] as? String ?? fallbackName, title: fields["title"] as? String,
-            description: fields["description"] as? String, arguments: arguments, body: String(text[bodyStart...]))
+            name: root?["name"]?.string ?? fallbackName, title: root?["title"]?.string,
+            description: root?["description"]?.string, arguments: arguments, body: String(text[bodyStart...]))
     }
 
     /// The body with each `{{name}}` replaced; arguments not given become empty.

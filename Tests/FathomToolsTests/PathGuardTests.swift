@@ -146,3 +146,13 @@ import Testing
         #expect(throws: FilesystemError.noRoots) { try PathGuard(roots: ["/does/not/exist"], deny: []).resolve("x") }
     }
 }
+
+@Suite struct PathFoldingTests {
+    @Test(arguments: [
+        ("/a/b", "/a/b"), ("/a//b", "/a/b"), ("/a/./b", "/a/b"), ("/a/../b", "/b"), ("/a/b/", "/a/b"), ("/", "/"),
+        ("/..", "/"), ("/a/...", "/a/..."), ("/a/.hidden", "/a/.hidden"), ("/a/b/..", "/a"), ("/a/.", "/a"), ("//", "/"),
+    ])
+    func foldsDotsAndSlashes(input: String, expected: String) {
+        #expect(PathGuard.fold(input) == expected)
+    }
+}

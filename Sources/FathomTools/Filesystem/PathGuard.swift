@@ -316,6 +316,7 @@ public struct PathGuard: Sendable {
 
     /// Folds `.`, `..` and repeated slashes; `..` never climbs above `/`.
     static func fold(_ absolute: String) -> String {
+        if isFolded(absolute) { return absolute }
         var parts: [Substring] = []
         for part in absolute.split(separator: "/", omittingEmptySubsequences: true) {
             if part == "." { continue }
@@ -326,6 +327,26 @@ public struct PathGuard: Sendable {
             parts.append(part)
         }
         return "/" + parts.joined(separator: "/")
+    }
+
+    /// Absolute, no empty, `.` or `..` component, no trailing slash: most paths, checked without allocating.
+    private static func isFolded(_ path: String) -> Bool {
+        let bytes = path.utf8
+        guard bytes.first == UInt8(ascii: "/") else { return false }
+        if bytes.count == 1 { return true }
+        var length = 0
+        var onlyDots = true
+        for byte in bytes.dropFirst() {
+            if byte == UInt8(ascii: "/") {
+                if length == 0 || (onlyDots && length <= 2) { return false }
+                length = 0
+                onlyDots = true
+            } else {
+                length += 1
+                if byte != UInt8(ascii: ".") { onlyDots = false }
+            }
+        }
+        return length > 0 && !(onlyDots && length <= 2)
     }
 
     /// The path with every symlink resolved, or nil when it does not exist.
