@@ -112,7 +112,7 @@ extension JSONValue {
 
     /// Decodes a `Decodable` value out of this JSON value.
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try JSONDecoder().decode(T.self, from: Data(JSONWriter.write(self)))
+        try JSONValueDecoder.decode(T.self, from: self)
     }
 
     /// Encodes any `Encodable` value as a JSON value.

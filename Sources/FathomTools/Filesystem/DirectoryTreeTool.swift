@@ -10,7 +10,7 @@ struct DirectoryTreeTool: Tool {
     static let name = "directory_tree"
     static let title = "Directory tree"
     static let description = """
-        A recursive tree of a directory as JSON: [{"name", "type": "file"|"directory", "children"}]. \
+        A recursive tree of a directory as JSON: [{"name", "type": "file"|"directory"|"symlink"|"other", "children"}]. \
         Symlinks are shown, not followed. Bounded by maxDepth and filesystem.max_entries, with a [truncated: …] line.
         """
     static let inputSchema: JSONValue = [
