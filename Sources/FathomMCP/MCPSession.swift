@@ -78,6 +78,9 @@ public final class MCPSession: Sendable {
         if let reply = await dispatch(JSONRPC.Envelope(object), inline: false) { sink.send(reply) }
     }
 
+    /// Batches are answered inline, in order; a larger one is refused whole rather than cut.
+    static let maxBatch = 1000
+
     private static let notAnObject = JSONRPC.error(
         nil, JSONRPC.invalidRequest, "Invalid request: expected a JSON-RPC 2.0 object with jsonrpc, method and a string or integer id.")
 
@@ -102,12 +105,13 @@ public final class MCPSession: Sendable {
             sink.send(JSONRPC.error(nil, JSONRPC.parseError, "Parse error: \(error)."))
             return
         }
-        guard !items.isEmpty else {
-            sink.send(JSONRPC.error(nil, JSONRPC.invalidRequest, "Invalid request: an empty batch."))
+        guard !items.isEmpty, items.count <= Self.maxBatch else {
+            let problem = items.isEmpty ? "an empty batch" : "a batch of \(items.count) messages (at most \(Self.maxBatch))"
+            sink.send(JSONRPC.error(nil, JSONRPC.invalidRequest, "Invalid request: \(problem)."))
             return
         }
         var replies: [Data] = []
-        for item in items.prefix(1000) {
+        for item in items {
             guard case .object(let object) = item else {
                 replies.append(Self.notAnObject)
                 continue

@@ -103,6 +103,16 @@ import Testing
         #expect(await new.sink.nextReply()["error"]?["code"] == -32600)
     }
 
+    @Test func oversizedBatchesAreRefusedWhole() async throws {
+        let harness = try MCPHarness()
+        _ = await harness.initialize(version: "2025-03-26")
+        let items = (0...MCPSession.maxBatch).map { #"{"jsonrpc":"2.0","id":\#($0),"method":"ping"}"# }
+        await harness.send("[" + items.joined(separator: ",") + "]")
+        let reply = await harness.sink.nextReply()
+        #expect(reply["error"]?["code"] == -32600)
+        #expect(reply["error"]?["message"]?.stringValue?.contains("at most 1000") == true)
+    }
+
     @Test func paginationWalksEveryToolOnce() async throws {
         let harness = try MCPHarness(pageSize: 4)
         _ = await harness.initialize()
