@@ -9,32 +9,6 @@ import Synchronization
 /// batches. `flush()` returns once every row queued before it is committed; shutdown calls it, so a
 /// clean exit loses nothing. A crash can lose only rows queued in the last moments, never a committed one.
 public final class AuditLog: Sendable {
-    /// One tool call as the caller saw it; redaction happens in the writer.
-    public struct Entry: Sendable {
-        public var at: Date
-        public var client: String
-        public var agent: String?
-        public var tool: String
-        public var arguments: JSONValue
-        public var outcome: AuditRecord.Outcome
-        public var error: String?
-        public var durationMicroseconds: Int64
-
-        public init(
-            at: Date, client: String, agent: String?, tool: String, arguments: JSONValue, outcome: AuditRecord.Outcome,
-            error: String?, durationMicroseconds: Int64
-        ) {
-            self.at = at
-            self.client = client
-            self.agent = agent
-            self.tool = tool
-            self.arguments = arguments
-            self.outcome = outcome
-            self.error = error
-            self.durationMicroseconds = durationMicroseconds
-        }
-    }
-
     /// Past this many queued rows, new rows are dropped and counted, so a stuck disk cannot exhaust memory.
     public static let maxQueued = 100_000
     /// The writer waits this long for more rows before committing: under load one transaction then
@@ -43,7 +17,7 @@ public final class AuditLog: Sendable {
     public static let coalescingDelay = Duration.milliseconds(20)
 
     private struct State {
-        var queue: [Entry] = []
+        var queue: [(record: AuditRecord, arguments: JSONValue)] = []
         var isWriting = false
         var waiters: [CheckedContinuation<Void, Never>] = []
         var dropped = 0
@@ -60,14 +34,17 @@ public final class AuditLog: Sendable {
         self.logger = logger
     }
 
-    /// Queues one row; the writer commits it within milliseconds.
-    public func record(_ entry: Entry) {
+    /// Queues one row; the writer commits it within about ``coalescingDelay``.
+    /// - Parameters:
+    ///   - record: the call; its `arguments` are filled in by the writer.
+    ///   - arguments: the arguments as called, redacted by the writer before they are stored.
+    public func record(_ record: AuditRecord, arguments: JSONValue) {
         let startWriter = state.withLock { state -> Bool in
             guard state.queue.count < Self.maxQueued else {
                 state.dropped += 1
                 return false
             }
-            state.queue.append(entry)
+            state.queue.append((record, arguments))
             guard !state.isWriting else { return false }
             state.isWriting = true
             return true
@@ -93,7 +70,7 @@ public final class AuditLog: Sendable {
     private func drain() async {
         while true {
             try? await Task.sleep(for: Self.coalescingDelay)
-            let batch = state.withLock { state -> [Entry] in
+            let batch = state.withLock { state -> [(record: AuditRecord, arguments: JSONValue)] in
                 defer { state.queue.removeAll(keepingCapacity: true) }
                 return state.queue
             }
@@ -110,11 +87,10 @@ public final class AuditLog: Sendable {
                 return
             }
             let records = batch.map { entry in
-                AuditRecord(
-                    at: entry.at, client: entry.client, agent: entry.agent, tool: entry.tool,
-                    arguments: redactor.redact(entry.arguments).encodedString(), outcome: entry.outcome,
-                    error: entry.error.map { redactor.redact(String($0.prefix(2000))) },
-                    durationMicroseconds: entry.durationMicroseconds)
+                var record = entry.record
+                record.arguments = redactor.redact(entry.arguments).encodedString()
+                record.error = record.error.map { redactor.redact(String($0.prefix(2000))) }
+                return record
             }
             do {
                 try await store.appendAudit(records)

@@ -13,7 +13,7 @@ public struct AuditRecord: Sendable, Equatable, Codable {
     /// The agent that made the call, when one did.
     public var agent: String?
     public var tool: String
-    /// The arguments as JSON, already redacted.
+    /// The arguments as JSON, redacted; ``AuditLog`` fills this in from the call's arguments.
     public var arguments: String
     public var outcome: Outcome
     /// The error message for a failed, denied or invalid call, redacted.

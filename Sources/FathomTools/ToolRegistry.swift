@@ -109,9 +109,10 @@ public final class ToolRegistry: Sendable {
         result = Self.bounded(result)
         let elapsed = ContinuousClock.now - start
         audit?.record(
-            AuditLog.Entry(
-                at: Date(), client: context.client, agent: context.agent, tool: name, arguments: arguments,
-                outcome: outcome, error: outcome == .ok ? nil : result.text, durationMicroseconds: elapsed.microseconds))
+            AuditRecord(
+                at: Date(), client: context.client, agent: context.agent, tool: name, arguments: "", outcome: outcome,
+                error: outcome == .ok ? nil : result.text, durationMicroseconds: elapsed.microseconds),
+            arguments: arguments)
         if outcome != .denied {
             await context.log(outcome == .ok ? .debug : .info, "tool \(name) \(outcome.rawValue) in \(elapsed.microseconds)us")
         }

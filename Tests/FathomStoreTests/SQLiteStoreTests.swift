@@ -55,16 +55,11 @@ import Testing
         #expect(error?.description.contains("fathom.db") == true)
     }
 
-    func entry(_ tool: String, arguments: JSONValue = [:], error: String? = nil) -> AuditLog.Entry {
-        AuditLog.Entry(
-            at: Date(), client: "test", agent: nil, tool: tool, arguments: arguments, outcome: error == nil ? .ok : .error,
-            error: error, durationMicroseconds: 1)
-    }
 
     @Test func auditLogFlushCommitsEveryQueuedRow() async throws {
         let store = try SQLiteStore(directory: directory())
         let log = AuditLog(store: store)
-        for index in 0..<250 { log.record(entry("tool-\(index)")) }
+        for index in 0..<250 { log.record(record("tool-\(index)"), arguments: [:]) }
         await log.flush()
         #expect(try await store.recentAudit(limit: 1000, tool: nil).count == 250)
         await log.flush()  // idle: returns at once
@@ -73,7 +68,9 @@ import Testing
     @Test func auditLogRedactsArgumentsAndErrorsBeforeStoring() async throws {
         let store = try SQLiteStore(directory: directory())
         let log = AuditLog(store: store)
-        log.record(entry("t", arguments: ["path": "a", "api_key": "sk-live-123456"], error: "failed with password=hunter2"))
+        var failed = record("t", .error)
+        failed.error = "failed with password=hunter2"
+        log.record(failed, arguments: ["path": "a", "api_key": "sk-live-123456"])
         await log.flush()
         let row = try #require(try await store.recentAudit(limit: 1, tool: nil).first)
         #expect(row.arguments == #"{"api_key":"[REDACTED]","path":"a"}"#)
