@@ -85,7 +85,8 @@ struct FileResources: Sendable {
             return guardian.roots.filter { $0.hasPrefix(typed) }.map { String($0.dropFirst()) }
         }
         let base = directory.hasSuffix("/") ? directory : directory + "/"
-        return names.sorted().filter { $0.hasPrefix(start) && guardian.deniedBy(relative: $0) == nil }
+        let prefix = resolved.relative.isEmpty ? "" : resolved.relative + "/"
+        return names.sorted().filter { $0.hasPrefix(start) && guardian.deniedBy(relative: prefix + $0) == nil }
             .map { String((base + $0).dropFirst()) }
     }
 

@@ -67,6 +67,22 @@ public final class AuditLog: Sendable {
     /// Rows refused because the queue was full.
     public var droppedCount: Int { state.withLock { $0.dropped } }
 
+    /// Strings longer than this (file contents, mostly) are not stored: the row says how long they were.
+    public static let maxStoredString = 4096
+
+    static func omittingLongStrings(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .string(let text) where text.utf8.count > maxStoredString:
+            return .string("[\(text.utf8.count) bytes, not stored]")
+        case .array(let items):
+            return .array(items.map(omittingLongStrings))
+        case .object(let members):
+            return .object(members.mapValues(omittingLongStrings))
+        default:
+            return value
+        }
+    }
+
     private func drain() async {
         while true {
             try? await Task.sleep(for: Self.coalescingDelay)
@@ -88,8 +104,9 @@ public final class AuditLog: Sendable {
             }
             let records = batch.map { entry in
                 var record = entry.record
-                record.arguments = redactor.redact(entry.arguments).encodedString()
-                record.error = record.error.map { redactor.redact(String($0.prefix(2000))) }
+                record.arguments = redactor.redact(Self.omittingLongStrings(entry.arguments)).encodedString()
+                // Redacted whole, then cut: a cut first could leave half a key that no pattern recognizes.
+                record.error = record.error.map { String(redactor.redact($0).prefix(2000)) }
                 return record
             }
             do {

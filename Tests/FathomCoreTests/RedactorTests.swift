@@ -36,3 +36,26 @@ import Testing
         #expect(masked["nested"]?["n"] == 1)
     }
 }
+
+@Suite struct RedactorHostileInputTests {
+    let redactor = Redactor()
+
+    @Test func secretsInsideJSONTextAndOddSpellingsAreMasked() {
+        let masked = redactor.redact(#"{"db":{"password":"hunter2"},"passphrase":"opensesame","pwd":"x9"}"#)
+        #expect(!masked.contains("hunter2") && !masked.contains("opensesame") && !masked.contains("x9"))
+        #expect(masked.contains(#""password":"[REDACTED]""#))
+        let url = redactor.redact("postgres://app:p@ssw0rd@db:5432/x")
+        #expect(!url.contains("ssw0rd"))
+        let pgp = redactor.redact("-----BEGIN PGP PRIVATE KEY BLOCK-----\nlQOYBF0\n-----END PGP PRIVATE KEY BLOCK-----")
+        #expect(!pgp.contains("lQOYBF0"))
+        let cut = redactor.redact("-----BEGIN RSA PRIVATE KEY-----\nMIIEow-partial")
+        #expect(!cut.contains("MIIEow"))
+    }
+
+    @Test func pathologicalInputIsLinear() {
+        // 60 KB of near-misses for every rule; the old key=value pattern needed minutes for 6 KB.
+        let hostile = String(repeating: "token.", count: 5000) + String(repeating: "a://b:", count: 5000)
+        let masked = redactor.redact(hostile)
+        #expect(masked.count > 0)
+    }
+}

@@ -96,12 +96,16 @@ import Testing
         #expect(result.structured == JSONValue.object(["directories": .array([.string(harness.sandbox.root)])]))
     }
 
-    @Test func clientRootsReplaceConfiguredRoots() async throws {
+    @Test func clientRootsNarrowButNeverWidenTheConfiguredRoots() async throws {
         let harness = try Harness()
-        let context = ToolContext(client: "t", clientRoots: [harness.sandbox.outside])
-        let path = JSONValue.string(harness.sandbox.outside + "/secret.txt")
-        let text = await harness.call("read_text_file", ["path": path], context: context).text
-        #expect(text == Sandbox.secret)
+        let outside = ToolContext(client: "t", clientRoots: [harness.sandbox.outside])
+        let secret = JSONValue.string(harness.sandbox.outside + "/secret.txt")
+        let refused = await harness.call("read_text_file", ["path": secret], context: outside)
+        #expect(refused.isError && !refused.text.contains(Sandbox.secret))
+        let narrowed = ToolContext(client: "t", clientRoots: [harness.sandbox.root + "/sub", harness.sandbox.outside])
+        #expect(await harness.call("list_allowed_directories", [:], context: narrowed).text == "Allowed directories:\n" + harness.sandbox.root + "/sub")
+        #expect(await harness.call("read_text_file", ["path": "hello.txt"], context: narrowed).isError)
+        #expect(!(await harness.call("read_text_file", ["path": "notes.md"], context: narrowed)).isError)
     }
 
     @Test func writeEditMoveAndCreateWhenPolicyAllows() async throws {

@@ -385,14 +385,18 @@ async def test_pagination_walks_all_pages(fathom_bin, ws: Workspace):
             await expect_mcp_error(lister(params=types.PaginatedRequestParams(cursor="not-a-cursor")), -32602)
 
 
-async def test_client_roots_replace_configured_roots(fathom_bin, ws: Workspace):
-    client_root = ws.base / "client-root"
+async def test_client_roots_narrow_the_configured_roots(fathom_bin, ws: Workspace):
+    """Roots the client offers replace the configured ones, but only inside them: `--root` stays the ceiling."""
+    client_root = ws.root / "client-root"
     client_root.mkdir()
     (client_root / "from-client.txt").write_text("served from the client's root\n")
-    second_root = ws.base / "second-client-root"
+    second_root = ws.root / "second-client-root"
     second_root.mkdir()
+    outside_root = ws.base / "outside-client-root"
+    outside_root.mkdir()
+    (outside_root / "not-served.txt").write_text("must never be served\n")
     asked = anyio.Event()
-    offered = [client_root]
+    offered = [client_root, outside_root]
 
     async def list_roots(context):
         asked.set()
@@ -411,11 +415,13 @@ async def test_client_roots_replace_configured_roots(fathom_bin, ws: Workspace):
                 if str(client_root) in text_of(res):
                     break
                 await anyio.sleep(0.05)
-        assert str(ws.root) not in text_of(res).splitlines()
+        assert text_of(res).splitlines() == ["Allowed directories:", str(client_root)]
         res = await conn.call_ok("read_text_file", {"path": str(client_root / "from-client.txt")})
         assert "served from the client's root" in text_of(res)
         msg = await conn.call_err("read_text_file", {"path": str(ws.root / "hello.txt")})
         assert "outside the allowed directories" in msg
+        msg = await conn.call_err("read_text_file", {"path": str(outside_root / "not-served.txt")})
+        assert "outside the allowed directories" in msg and "must never be served" not in msg
 
         # notifications/roots/list_changed makes the server ask again.
         offered.append(second_root)

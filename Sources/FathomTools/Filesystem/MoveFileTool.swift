@@ -20,8 +20,8 @@ struct MoveFileTool: Tool {
 
     func call(_ arguments: Arguments, context: ToolContext) async throws -> ToolResult {
         let guardian = access.pathGuard(for: context)
-        let source = try guardian.resolve(arguments.source)
-        let destination = try guardian.resolve(arguments.destination, mustExist: false)
+        let source = try guardian.resolveEntry(arguments.source)
+        let destination = try guardian.resolveEntry(arguments.destination)
         try guardian.move(source, to: destination)
         return .text("Moved \(source.path) to \(destination.path)")
     }

@@ -34,7 +34,12 @@ public struct PathGuard: Sendable {
             return real
         }.filter { seen.insert($0).inserted }
         self.spelledRoots = spelled
-        self.deny = deny.map(GlobPattern.init)
+        // "X/**" denies what is inside X; X itself must be denied too, or X could be renamed or
+        // replaced whole (moving ".git" aside, then reading "g/config").
+        self.deny = deny.flatMap { pattern -> [GlobPattern] in
+            pattern.hasSuffix("/**") && pattern.count > 3
+                ? [GlobPattern(pattern), GlobPattern(String(pattern.dropLast(3)))] : [GlobPattern(pattern)]
+        }
     }
 
     /// A checked path: its real location and the root it lies in.
@@ -71,6 +76,21 @@ public struct PathGuard: Sendable {
         guard let realParent = Self.realPath(parent) else { throw FilesystemError.parentMissing(path: input) }
         let name = (lexical as NSString).lastPathComponent
         return try check(realParent == "/" ? "/" + name : realParent + "/" + name, as: input)
+    }
+
+    /// Checks a directory entry itself (for a rename): its parent is resolved through symlinks, its last
+    /// component is not, so renaming a symlink renames the link and never its target.
+    public func resolveEntry(_ input: String) throws -> Resolved {
+        guard !roots.isEmpty else { throw FilesystemError.noRoots }
+        let lexical = try normalize(input)
+        guard lexical != "/" else { throw FilesystemError.outsideRoots(path: input, roots: roots) }
+        _ = try check(lexical, as: input, against: roots + spelledRoots)
+        let parent = (lexical as NSString).deletingLastPathComponent
+        guard let realParent = Self.realPath(parent) else { throw FilesystemError.parentMissing(path: input) }
+        let name = (lexical as NSString).lastPathComponent
+        let entry = try check(realParent == "/" ? "/" + name : realParent + "/" + name, as: input)
+        guard entry.path != entry.root else { throw FilesystemError.outsideRoots(path: input, roots: roots) }
+        return entry
     }
 
     /// Makes `input` absolute and folds `.` and `..` without touching the disk.
@@ -208,7 +228,7 @@ public struct PathGuard: Sendable {
             if (existing.st_mode & S_IFMT) == S_IFDIR { throw FilesystemError.isADirectory(path: resolved.path) }
             mode = existing.st_mode & 0o7777
         }
-        let temporary = ".\(name.prefix(200)).fathom-\(UInt32.random(in: 0...UInt32.max)).tmp"
+        let temporary = ".fathom-\(UInt64.random(in: 0...UInt64.max)).tmp"
         let fd = openat(dirfd, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
         guard fd >= 0 else { throw Self.failure(resolved.path, "create", errno) }
         var failure: (any Error)?
