@@ -318,7 +318,6 @@ async def test_directory_and_move_escapes_refused(fathom_bin, ews):
             (str(r / "hello.txt"), "../outside/moved.txt"),
             (str(r / "hello.txt"), "outdir_link/moved.txt"),
             (str(ews.sentinel), str(r / "stolen.txt")),
-            ("link_out", "stolen-via-link.txt"),
             ("up/outside/secret.txt", "stolen2.txt"),
         ):
             res = await conn.call("move_file", {"source": src, "destination": dst})
@@ -326,3 +325,14 @@ async def test_directory_and_move_escapes_refused(fathom_bin, ews):
         await conn.session.send_ping()
     assert snapshot(*watched) == before, "a refused create/move changed the filesystem"
     assert ews.sentinel_intact()
+
+
+async def test_moving_a_symlink_renames_the_link_not_its_target(fathom_bin, ews):
+    r = ews.root
+    async with open_session(fathom_bin, ews, env=ews.env(**WRITES_ON)) as conn:
+        await conn.call_ok("move_file", {"source": "link_out", "destination": "renamed-link"})
+        assert (r / "renamed-link").is_symlink() and not (r / "link_out").exists()
+        res = await conn.call("read_text_file", {"path": "renamed-link"})
+        assert_refused(ews, res, OUTSIDE, "read through the renamed link")
+    assert ews.sentinel_intact()
+    assert ews.sentinel.exists()
