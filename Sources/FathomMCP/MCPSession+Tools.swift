@@ -80,7 +80,11 @@ extension MCPSession {
             switch block {
             case .text(let text): ["type": "text", "text": .string(text)]
             case .image(let data, let mimeType): ["type": "image", "data": .string(data), "mimeType": .string(mimeType)]
-            case .audio(let data, let mimeType): ["type": "audio", "data": .string(data), "mimeType": .string(mimeType)]
+            case .audio(let data, let mimeType):
+                ProtocolVersion.hasAudio(version)
+                    ? ["type": "audio", "data": .string(data), "mimeType": .string(mimeType)]
+                    // 2024-11-05 has no audio content; say what was left out rather than send an unknown type.
+                    : ["type": "text", "text": .string("[\(mimeType) audio, \(data.utf8.count) base64 bytes: this protocol version (2024-11-05) cannot carry audio]")]
             }
         }
         var object: [String: JSONValue] = ["content": .array(content)]

@@ -136,6 +136,11 @@ public final class MCPSession: Sendable {
         guard message.jsonrpc == "2.0" else {
             return JSONRPC.error(message.id, JSONRPC.invalidRequest, "Invalid request: \"jsonrpc\" must be \"2.0\".")
         }
+        if message.method == nil && (message.result != nil || message.error != nil) {
+            // A response: matched to our request if its id is one of ours, and never answered.
+            if let id = message.id { handleResponse(id: id, result: message.result, error: message.error) }
+            return nil
+        }
         if message.hasNullID || message.hasInvalidID {
             return JSONRPC.error(nil, JSONRPC.invalidRequest, "Invalid request: \"id\" must be a string or an integer.")
         }
@@ -143,10 +148,6 @@ public final class MCPSession: Sendable {
             return JSONRPC.error(message.id, JSONRPC.invalidRequest, "Invalid request: \"method\" must be a string.")
         }
         guard let method = message.method else {
-            if let id = message.id, message.result != nil || message.error != nil {
-                handleResponse(id: id, result: message.result, error: message.error)
-                return nil
-            }
             return JSONRPC.error(message.id, JSONRPC.invalidRequest, "Invalid request: \"method\" is missing.")
         }
         guard let id = message.id else {
@@ -233,7 +234,7 @@ public final class MCPSession: Sendable {
             throw JSONRPC.Failure(JSONRPC.invalidRequest, "Invalid request: the session is already initialized.")
         }
         let capabilities = Server.Capabilities(
-            completions: .init(), logging: .init(), prompts: .init(listChanged: true),
+            completions: version >= "2025-03-26" ? .init() : nil, logging: .init(), prompts: .init(listChanged: true),
             resources: .init(subscribe: true, listChanged: true), tools: .init(listChanged: true))
         let result = Initialize.Result(
             protocolVersion: version, capabilities: capabilities,
@@ -255,20 +256,21 @@ public final class MCPSession: Sendable {
         }
     }
 
-    /// Ends the session: waits up to `grace` for running calls, then cancels what is left.
+    /// Ends the session: waits up to `grace` for running calls, then cancels what is left and waits
+    /// for the cancelled calls to stop, so their audit rows are queued before anyone flushes the log.
     public func close(grace: Duration = .seconds(5)) async {
         let running = inFlight.running
         if !running.isEmpty {
-            let deadline = ContinuousClock.now + grace
-            for task in running {
-                let remaining = deadline - ContinuousClock.now
-                if remaining <= .zero { break }
-                await withTaskGroup(of: Void.self) { group in
-                    group.addTask { await task.value }
-                    group.addTask { try? await Task.sleep(for: remaining) }
-                    await group.next()
-                    group.cancelAll()
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for task in running { await task.value }
                 }
+                group.addTask { try? await Task.sleep(for: grace) }
+                await group.next()
+                // Either every call finished or the grace ran out; cancelling stops the rest, and the
+                // group then waits for them (each checks for cancellation as it works).
+                inFlight.cancelAll()
+                group.cancelAll()
             }
         }
         inFlight.cancelAll()

@@ -11,6 +11,8 @@ public enum ProtocolVersion {
 
     /// Tool annotations arrived in 2025-03-26.
     static func hasAnnotations(_ version: String) -> Bool { version >= "2025-03-26" }
+    /// Audio content arrived in 2025-03-26 too.
+    static func hasAudio(_ version: String) -> Bool { version >= "2025-03-26" }
     /// `title`, `outputSchema` and `structuredContent` arrived in 2025-06-18, and batches left.
     static func hasStructuredOutput(_ version: String) -> Bool { version >= "2025-06-18" }
     static func allowsBatches(_ version: String) -> Bool { version < "2025-06-18" }

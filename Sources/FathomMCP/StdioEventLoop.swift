@@ -12,12 +12,12 @@ import Synchronization
 /// thread polls stdin and a wake-up pipe; jobs enqueued from this thread run in the same turn of the
 /// loop, and only jobs from other threads (timers, the audit writer's completions) write to the pipe.
 final class StdioEventLoop: TaskExecutor, @unchecked Sendable {
-    // @unchecked: `loopThread` is written once by the loop thread before any job can run on it;
-    // every other field is immutable or guarded by `jobs`' lock.
+    // @unchecked: every field is immutable, atomic, or guarded by `jobs`' lock.
     private let jobs = Mutex<[UnownedJob]>([])
     private let wakeRead: Int32
     private let wakeWrite: Int32
-    private var loopThread: pthread_t?
+    /// The loop thread's id, 0 until it starts: read by `enqueue` on any thread.
+    private let loopThread = Atomic<UInt>(0)
 
     init() {
         var fds: [Int32] = [-1, -1]
@@ -43,8 +43,7 @@ final class StdioEventLoop: TaskExecutor, @unchecked Sendable {
     }
 
     private var isLoopThread: Bool {
-        guard let loopThread else { return false }
-        return pthread_equal(loopThread, pthread_self()) != 0
+        loopThread.load(ordering: .acquiring) == UInt(pthread_self())
     }
 
     /// Starts the loop on a new thread.
@@ -58,7 +57,7 @@ final class StdioEventLoop: TaskExecutor, @unchecked Sendable {
         onEnd: @escaping @Sendable (Int) -> Void
     ) {
         let thread = Thread { [self] in
-            loopThread = pthread_self()
+            loopThread.store(UInt(pthread_self()), ordering: .releasing)
             var splitter = LineSplitter(limit: limit)
             run(input: input, onBytes: { splitter.feed($0, emit: deliver) }, onEnd: { onEnd(splitter.pendingBytes) })
         }

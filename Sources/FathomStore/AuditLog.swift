@@ -19,7 +19,10 @@ public final class AuditLog: Sendable {
     private struct State {
         var queue: [(record: AuditRecord, arguments: JSONValue)] = []
         var isWriting = false
-        var waiters: [CheckedContinuation<Void, Never>] = []
+        /// Rows queued and rows committed (or failed) since the start: a flush waits for its own mark.
+        var queued = 0
+        var done = 0
+        var waiters: [(mark: Int, continuation: CheckedContinuation<Void, Never>)] = []
         var dropped = 0
     }
 
@@ -45,6 +48,7 @@ public final class AuditLog: Sendable {
                 return false
             }
             state.queue.append((record, arguments))
+            state.queued += 1
             guard !state.isWriting else { return false }
             state.isWriting = true
             return true
@@ -52,15 +56,16 @@ public final class AuditLog: Sendable {
         if startWriter { Task.detached { await self.drain() } }
     }
 
-    /// Returns once every row queued before the call is committed (or has failed to commit, which is logged).
+    /// Returns once every row queued before the call is committed (or has failed to commit, which is
+    /// logged); rows queued later do not hold it up.
     public func flush() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let idle = state.withLock { state -> Bool in
-                guard state.isWriting else { return true }
-                state.waiters.append(continuation)
+            let ready = state.withLock { state -> Bool in
+                guard state.done < state.queued else { return true }
+                state.waiters.append((state.queued, continuation))
                 return false
             }
-            if idle { continuation.resume() }
+            if ready { continuation.resume() }
         }
     }
 
@@ -88,20 +93,11 @@ public final class AuditLog: Sendable {
             try? await Task.sleep(for: Self.coalescingDelay)
             let batch = state.withLock { state -> [(record: AuditRecord, arguments: JSONValue)] in
                 defer { state.queue.removeAll(keepingCapacity: true) }
+                if state.queue.isEmpty { state.isWriting = false }
                 return state.queue
             }
-            if batch.isEmpty {
-                let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>]? in
-                    // Re-checked under the lock: a row queued since the batch was taken keeps the writer going.
-                    guard state.queue.isEmpty else { return nil }
-                    state.isWriting = false
-                    defer { state.waiters.removeAll() }
-                    return state.waiters
-                }
-                guard let waiters else { continue }
-                for waiter in waiters { waiter.resume() }
-                return
-            }
+            // Checked under the same lock that clears `isWriting`: a row queued after it starts a new writer.
+            if batch.isEmpty { return }
             let records = batch.map { entry in
                 var record = entry.record
                 record.arguments = redactor.redact(Self.omittingLongStrings(entry.arguments)).encodedString()
@@ -114,6 +110,14 @@ public final class AuditLog: Sendable {
             } catch {
                 logger.error("audit rows could not be written", metadata: ["rows": "\(records.count)", "error": "\(error)"])
             }
+            let released = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+                state.done += batch.count
+                let done = state.done
+                let ready = state.waiters.filter { $0.mark <= done }.map(\.continuation)
+                state.waiters.removeAll { $0.mark <= done }
+                return ready
+            }
+            for waiter in released { waiter.resume() }
         }
     }
 }

@@ -86,8 +86,9 @@ public final class ToolRegistry: Sendable {
         } else {
             do {
                 result = try await entry.invoke(arguments, context)
-                if Task.isCancelled { outcome = .cancelled }
                 if result.isError { outcome = .error }
+                // A cancelled call is answered with nothing, whatever the tool returned.
+                if Task.isCancelled { outcome = .cancelled }
             } catch is CancellationError {
                 outcome = .cancelled
                 result = .error("cancelled")

@@ -13,6 +13,9 @@ struct MCPCommand: AsyncParsableCommand {
 
     func run() async throws {
         FathomLogging.bootstrap(level: options.logLevel)
+        // A client that closes its end must not kill the server mid-call: the write fails with EPIPE
+        // instead, and the call's audit row is still written.
+        signal(SIGPIPE, SIG_IGN)
         let runtime: Runtime
         do {
             runtime = try Runtime(options: options)

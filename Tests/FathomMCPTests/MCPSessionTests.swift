@@ -83,6 +83,15 @@ import Testing
         #expect(reply.objectValue?.keys.contains("id") == true)
     }
 
+    @Test func responsesAreNeverAnsweredEvenWithANullID() async throws {
+        let harness = try MCPHarness()
+        _ = await harness.initialize()
+        await harness.send(#"{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"your reply was garbage"}}"#)
+        await harness.send(#"{"jsonrpc":"2.0","id":"unknown","result":{}}"#)
+        // The next message out is the ping's reply: the two responses above got none.
+        #expect(await harness.request(5, "ping")["id"] == 5)
+    }
+
     @Test func requestsBeforeInitializeAreRefusedButPingWorks() async throws {
         let harness = try MCPHarness()
         #expect(await harness.request(1, "tools/list")["error"]?["code"] == -32600)

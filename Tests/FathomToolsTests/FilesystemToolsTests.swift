@@ -128,10 +128,44 @@ import Testing
         #expect(harness.sandbox.read("root/new/y.txt") == "alpha\ngamma\n")
     }
 
-    @Test func editMatchesDespiteIndentation() {
+    @Test func editMatchesDespiteIndentation() throws {
         let text = "func a() {\n    let x = 1\n    return x\n}\n"
-        let edited = EditFileTool.replaceIgnoringIndentation(in: text, oldText: "let x = 1\nreturn x", newText: "let x = 2\nreturn x")
+        var budget = EditFileTool.matchBudget
+        let edited = try EditFileTool.replaceIgnoringIndentation(in: text, oldText: "let x = 1\nreturn x", newText: "let x = 2\nreturn x", budget: &budget)
         #expect(edited == "func a() {\n    let x = 2\n    return x\n}\n")
+    }
+
+    @Test func quadraticMatchingIsRefusedNotRun() {
+        var budget = EditFileTool.matchBudget
+        let text = String(repeating: "\n", count: 20_000)
+        let oldText = String(repeating: "\n", count: 5_000) + "x"
+        #expect(throws: FilesystemError.self) {
+            try EditFileTool.replaceIgnoringIndentation(in: text, oldText: oldText, newText: "y", budget: &budget)
+        }
+    }
+
+    @Test func editsKeepCRLFAndRefuseAmbiguousOrBinaryTargets() async throws {
+        let harness = try Harness(policy: {
+            $0.readOnly = false
+            $0.allow = ["edit_file"]
+        })
+        try harness.sandbox.write("root/crlf.txt", "a\r\nb\r\nc\r\n")
+        #expect(!(await harness.call("edit_file", ["path": "crlf.txt", "edits": [["oldText": "b", "newText": "B"]]])).isError)
+        #expect(harness.sandbox.read("root/crlf.txt") == "a\r\nB\r\nc\r\n")
+        try harness.sandbox.write("root/twice.txt", "x = 1\nx = 1\n")
+        let ambiguous = await harness.call("edit_file", ["path": "twice.txt", "edits": [["oldText": "x = 1", "newText": "x = 2"]]])
+        #expect(ambiguous.isError && ambiguous.text.contains("more than once"))
+        #expect(harness.sandbox.read("root/twice.txt") == "x = 1\nx = 1\n")
+        try Data([0x61, 0xFF, 0x62]).write(to: URL(fileURLWithPath: harness.sandbox.root + "/latin1.txt"))
+        #expect(await harness.call("edit_file", ["path": "latin1.txt", "edits": [["oldText": "a", "newText": "b"]]]).isError)
+    }
+
+    @Test func diffOfALargeFileShowsOnlyTheEditedRegion() {
+        let old = (0..<50_000).map { "line \($0)" }.joined(separator: "\n")
+        let new = old.replacingOccurrences(of: "line 25000\n", with: "LINE 25000\n")
+        let diff = UnifiedDiff.make(old: old, new: new, path: "/f")
+        #expect(diff.contains("@@ -24998,7 +24998,7 @@"))
+        #expect(diff.contains("-line 25000\n+LINE 25000"))
     }
 
     @Test func unifiedDiffHasHunkHeaders() {

@@ -10,6 +10,8 @@ struct DirectoryWalker {
         let relative: String
     }
 
+    static let yieldInterval = Duration.milliseconds(2)
+
     let guardian: PathGuard
     let maxEntries: Int
     let exclude: [GlobPattern]
@@ -22,6 +24,7 @@ struct DirectoryWalker {
         var head = 0
         var visited = 0
         var nextProgress = 500
+        var lastYield = ContinuousClock.now
         while head < queue.count {
             try Task.checkCancellation()
             let (directory, relative) = queue[head]
@@ -48,10 +51,13 @@ struct DirectoryWalker {
                 if visited >= nextProgress {
                     nextProgress = visited + 500
                     await context.progress(Double(visited), nil, "visited \(visited) entries")
-                } else if visited % 64 == 0 {
-                    // A long walk must not hold a cooperative thread: other sessions and the
-                    // cancellation that stops this walk need one too.
+                }
+                // A long walk must not hold its thread for long: on stdio that thread also reads the
+                // `notifications/cancelled` that stops the walk. Measured by time, since one entry of a
+                // content search can be a 10 MB read.
+                if ContinuousClock.now - lastYield > Self.yieldInterval {
                     await Task.yield()
+                    lastYield = .now
                 }
             }
         }

@@ -3,14 +3,20 @@ enum UnifiedDiff {
     static func make(old: String, new: String, path: String, context: Int = 3) -> String {
         let a = old.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let b = new.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        // Myers' algorithm, from the standard library.
-        let difference = b.difference(from: a)
+        // Myers' algorithm (from the standard library) is O(N·D); it runs only on the part between the
+        // common head and tail, which for an edit is a few lines however large the file.
+        var head = 0
+        while head < a.count && head < b.count && a[head] == b[head] { head += 1 }
+        var tail = 0
+        while tail < a.count - head && tail < b.count - head && a[a.count - 1 - tail] == b[b.count - 1 - tail] { tail += 1 }
+        let difference = b[head..<(b.count - tail)].difference(from: a[head..<(a.count - tail)])
         var removed = Set<Int>()
         var inserted = Set<Int>()
         for change in difference {
             switch change {
-            case .remove(let offset, _, _): removed.insert(offset)
-            case .insert(let offset, _, _): inserted.insert(offset)
+            // Offsets count from the start of the middle part.
+            case .remove(let offset, _, _): removed.insert(head + offset)
+            case .insert(let offset, _, _): inserted.insert(head + offset)
             }
         }
         // Walk both sides together, producing (kind, text, oldLine, newLine) rows.
