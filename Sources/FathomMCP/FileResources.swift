@@ -26,15 +26,13 @@ struct FileResources: Sendable {
         let guardian = access.pathGuard(for: ToolContext(client: "", clientRoots: roots))
         var items: [Item] = []
         for root in guardian.roots {
+            // Listed through a verified descriptor, which also leaves out denied entries.
             guard let resolved = try? guardian.resolve(root),
-                let names = try? FileManager.default.contentsOfDirectory(atPath: resolved.path)
+                let entries = try? DirectoryEntry.list(resolved, guardian: guardian, limit: Self.maxListed)
             else { continue }
-            for name in names.sorted() where items.count < Self.maxListed {
-                let path = resolved.path == "/" ? "/" + name : resolved.path + "/" + name
-                guard guardian.deniedBy(relative: name) == nil else { continue }
-                var info = stat()
-                guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
-                items.append(Item(uri: Self.uri(path), name: name, mimeType: Self.mimeType(path), size: Int(info.st_size)))
+            for entry in entries where entry.kind == .file && items.count < Self.maxListed {
+                let path = resolved.path == "/" ? "/" + entry.name : resolved.path + "/" + entry.name
+                items.append(Item(uri: Self.uri(path), name: entry.name, mimeType: Self.mimeType(path), size: Int(entry.size)))
             }
         }
         return items
@@ -66,9 +64,9 @@ struct FileResources: Sendable {
     /// A value that changes when the file's content probably changed: for resources/subscribe.
     func stamp(uri: String, roots: [String]?) -> String {
         let guardian = access.pathGuard(for: ToolContext(client: "", clientRoots: roots))
-        guard let path = try? Self.path(from: uri), let file = try? guardian.resolve(path) else { return "missing" }
-        var info = stat()
-        guard stat(file.path, &info) == 0 else { return "missing" }
+        guard let path = try? Self.path(from: uri), let file = try? guardian.resolve(path),
+            let info = try? guardian.info(file)
+        else { return "missing" }
         return "\(info.st_size)-\(info.st_mtim.tv_sec)-\(info.st_mtim.tv_nsec)-\(info.st_ino)"
     }
 
@@ -80,14 +78,12 @@ struct FileResources: Sendable {
         let directory = typed.hasSuffix("/") ? typed : (typed as NSString).deletingLastPathComponent
         let start = typed.hasSuffix("/") ? "" : (typed as NSString).lastPathComponent
         guard let resolved = try? guardian.resolve(directory.isEmpty ? "/" : directory),
-            let names = try? FileManager.default.contentsOfDirectory(atPath: resolved.path)
+            let entries = try? DirectoryEntry.list(resolved, guardian: guardian, limit: 10_000)
         else {
             return guardian.roots.filter { $0.hasPrefix(typed) }.map { String($0.dropFirst()) }
         }
         let base = directory.hasSuffix("/") ? directory : directory + "/"
-        let prefix = resolved.relative.isEmpty ? "" : resolved.relative + "/"
-        return names.sorted().filter { $0.hasPrefix(start) && guardian.deniedBy(relative: prefix + $0) == nil }
-            .map { String((base + $0).dropFirst()) }
+        return entries.map(\.name).filter { $0.hasPrefix(start) }.map { String((base + $0).dropFirst()) }
     }
 
     static func uri(_ path: String) -> String {

@@ -69,6 +69,21 @@ import Testing
         #expect(throws: FilesystemError.self) { try guardian.read(checked, limit: 1024) }
     }
 
+    @Test func metadataOfASwappedInSymlinkIsRefused() throws {
+        let checked = try guardian.resolve("hello.txt")
+        #expect(try guardian.info(checked).st_size == 24)
+        try FileManager.default.removeItem(atPath: checked.path)
+        try sandbox.symlink("root/hello.txt", to: sandbox.outside + "/secret.txt")
+        #expect(throws: FilesystemError.self) { try guardian.info(checked) }
+    }
+
+    @Test func gitDirectoryItselfIsDeniedNotOnlyItsContents() throws {
+        try FileManager.default.createDirectory(atPath: sandbox.root + "/.git", withIntermediateDirectories: true)
+        #expect(throws: FilesystemError.self) { try guardian.resolveEntry(".git") }
+        try sandbox.symlink("root/gitlink", to: sandbox.root + "/.git")
+        #expect(throws: FilesystemError.self) { try guardian.resolve("gitlink") }
+    }
+
     @Test func directorySwappedForSymlinkAfterTheCheckIsCaughtOnWrite() throws {
         let checked = try guardian.resolve("sub/new.txt", mustExist: false)
         try FileManager.default.moveItem(atPath: sandbox.root + "/sub", toPath: sandbox.root + "/sub-moved")

@@ -17,7 +17,7 @@ public struct DirectoryEntry: Sendable, Equatable {
 
     /// Lists a checked directory. Entries that match a deny pattern are left out, as if they were not there.
     /// - Parameter limit: at most this many entries are returned.
-    static func list(_ directory: PathGuard.Resolved, guardian: PathGuard, limit: Int = 100_000) throws -> [DirectoryEntry] {
+    public static func list(_ directory: PathGuard.Resolved, guardian: PathGuard, limit: Int = 100_000) throws -> [DirectoryEntry] {
         let fd = try guardian.openForReading(directory, directory: true)
         guard let stream = fdopendir(fd) else {
             close(fd)

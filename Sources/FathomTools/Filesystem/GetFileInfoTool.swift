@@ -35,8 +35,7 @@ struct GetFileInfoTool: Tool {
     func call(_ arguments: Arguments, context: ToolContext) async throws -> ToolResult {
         let guardian = access.pathGuard(for: context)
         let file = try guardian.resolve(arguments.path)
-        var info = stat()
-        guard stat(file.path, &info) == 0 else { throw PathGuard.failure(file.path, "stat", errno) }
+        let info = try guardian.info(file)
         let kind: String =
             switch info.st_mode & S_IFMT {
             case S_IFREG: "file"

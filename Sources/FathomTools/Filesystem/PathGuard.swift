@@ -15,6 +15,13 @@ import Foundation
 /// `O_EXCL|O_NOFOLLOW` in a verified directory and are renamed into place, so they never follow a link.
 public struct PathGuard: Sendable {
     public static let maxPathBytes = 4096
+    /// Linux's O_PATH (a descriptor for the path itself, no read permission needed), which Glibc's Swift
+    /// module does not export; elsewhere a read-only open does the same job.
+    #if os(Linux)
+        static let openPathOnly: Int32 = 0o10000000
+    #else
+        static let openPathOnly: Int32 = O_RDONLY | O_NONBLOCK
+    #endif
     public static let maxNameBytes = 255
 
     /// Real, absolute paths of the allowed roots.
@@ -128,6 +135,18 @@ public struct PathGuard: Sendable {
     }
 
     // MARK: - Opening what was checked
+
+    /// The metadata of a checked path, read through a descriptor whose real path is re-checked, so a
+    /// symlink swapped in after the check cannot make it describe something outside the roots.
+    public func info(_ resolved: Resolved) throws -> stat {
+        let fd = open(resolved.path, Self.openPathOnly | O_CLOEXEC)
+        guard fd >= 0 else { throw Self.failure(resolved.path, "stat", errno) }
+        defer { close(fd) }
+        try verify(fd, as: resolved.path)
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw Self.failure(resolved.path, "stat", errno) }
+        return info
+    }
 
     /// Opens a checked path for reading and re-checks the descriptor's real path.
     /// - Returns: an open descriptor the caller must close.
