@@ -311,14 +311,30 @@ public struct PathGuard: Sendable {
             (destination.path as NSString).deletingLastPathComponent, as: destination.path)
         defer { close(destinationDir) }
         let destinationName = (destination.path as NSString).lastPathComponent
+        let sourceName = (source.path as NSString).lastPathComponent
+        // RENAME_NOREPLACE makes "fails if the destination exists" atomic; without it (old kernels,
+        // some filesystems) a check just before the rename is the best there is.
+        if let renameNoReplace = Self.renameNoReplace {
+            if renameNoReplace(sourceDir, sourceName, destinationDir, destinationName, 1) == 0 { return }
+            if errno == EEXIST { throw FilesystemError.alreadyExists(path: destination.path) }
+            if errno != EINVAL && errno != ENOSYS { throw Self.failure(source.path, "move", errno) }
+        }
         var info = stat()
         if fstatat(destinationDir, destinationName, &info, AT_SYMLINK_NOFOLLOW) == 0 {
             throw FilesystemError.alreadyExists(path: destination.path)
         }
-        if renameat(sourceDir, (source.path as NSString).lastPathComponent, destinationDir, destinationName) != 0 {
+        if renameat(sourceDir, sourceName, destinationDir, destinationName) != 0 {
             throw Self.failure(source.path, "move", errno)
         }
     }
+
+    private typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+
+    /// glibc's `renameat2`, looked up at run time because Glibc's Swift module does not export it.
+    private static let renameNoReplace: RenameAt2? = {
+        guard let symbol = dlsym(nil, "renameat2") else { return nil }
+        return unsafeBitCast(symbol, to: RenameAt2.self)
+    }()
 
     private func openVerifiedDirectory(_ path: String, as input: String) throws -> Int32 {
         let fd = open(path.isEmpty ? "/" : path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
