@@ -114,10 +114,4 @@ extension JSONValue {
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
         try JSONValueDecoder.decode(T.self, from: self)
     }
-
-    /// Encodes any `Encodable` value as a JSON value.
-    public init<T: Encodable>(encoding value: T) throws {
-        let data = try JSONEncoder().encode(value)
-        self = try JSONDecoder().decode(JSONValue.self, from: data)
-    }
 }

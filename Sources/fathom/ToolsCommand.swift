@@ -48,15 +48,21 @@ struct ToolsCommand: AsyncParsableCommand {
         @Argument(help: "The tool's name, as `fathom tools list` shows it.") var name: String
         @Option(help: "The arguments, as a JSON object.") var args: String = "{}"
 
-        func validate() throws {
-            guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(args.utf8)), value.objectValue != nil else {
+        /// `--args` as a JSON object, read by the same parser as MCP messages.
+        private func parsedArguments() throws -> JSONValue {
+            guard let value = try? JSONParser.parse(args), value.objectValue != nil else {
                 throw ValidationError("--args must be a JSON object, such as '{\"path\": \"README.md\"}'.")
             }
+            return value
+        }
+
+        func validate() throws {
+            _ = try parsedArguments()
         }
 
         func run() async throws {
             let runtime = try Runtime(options: options)
-            let arguments = try JSONDecoder().decode(JSONValue.self, from: Data(args.utf8))
+            let arguments = try parsedArguments()
             let outcome = await runtime.registry.call(name, arguments: arguments, context: ToolContext(client: "cli"))
             await runtime.audit.flush()
             switch outcome {

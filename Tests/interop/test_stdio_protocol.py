@@ -385,6 +385,16 @@ async def test_pagination_walks_all_pages(fathom_bin, ws: Workspace):
             await expect_mcp_error(lister(params=types.PaginatedRequestParams(cursor="not-a-cursor")), -32602)
 
 
+async def allowed_directories_once_they_include(conn, root) -> list[str]:
+    """Polls list_allowed_directories (bounded) until `root` is in force; the server applies roots asynchronously."""
+    with anyio.fail_after(NOTIFY_TIMEOUT):
+        while True:
+            lines = text_of(await conn.call_ok("list_allowed_directories", {})).splitlines()
+            if str(root) in lines:
+                return lines[1:]
+            await anyio.sleep(0.05)
+
+
 async def test_client_roots_narrow_the_configured_roots(fathom_bin, ws: Workspace):
     """Roots the client offers replace the configured ones, but only inside them: `--root` stays the ceiling."""
     client_root = ws.root / "client-root"
@@ -409,13 +419,7 @@ async def test_client_roots_narrow_the_configured_roots(fathom_bin, ws: Workspac
         await conn.rec.wait_for(lambda n: isinstance(n, types.ResourceListChangedNotification))
         listed = await conn.session.list_resources()
         assert [r.uri for r in listed.resources] == [f"file://{client_root}/from-client.txt"]
-        with anyio.fail_after(NOTIFY_TIMEOUT):
-            while True:
-                res = await conn.call_ok("list_allowed_directories", {})
-                if str(client_root) in text_of(res):
-                    break
-                await anyio.sleep(0.05)
-        assert text_of(res).splitlines() == ["Allowed directories:", str(client_root)]
+        assert await allowed_directories_once_they_include(conn, client_root) == [str(client_root)]
         res = await conn.call_ok("read_text_file", {"path": str(client_root / "from-client.txt")})
         assert "served from the client's root" in text_of(res)
         msg = await conn.call_err("read_text_file", {"path": str(ws.root / "hello.txt")})
@@ -426,13 +430,7 @@ async def test_client_roots_narrow_the_configured_roots(fathom_bin, ws: Workspac
         # notifications/roots/list_changed makes the server ask again.
         offered.append(second_root)
         await conn.session.send_roots_list_changed()
-        with anyio.fail_after(NOTIFY_TIMEOUT):
-            while True:
-                res = await conn.call_ok("list_allowed_directories", {})
-                if str(second_root) in text_of(res):
-                    break
-                await anyio.sleep(0.05)
-        assert text_of(res).splitlines() == ["Allowed directories:", str(client_root), str(second_root)]
+        assert await allowed_directories_once_they_include(conn, second_root) == [str(client_root), str(second_root)]
 
 
 async def test_audit_rows(fathom_bin, ws: Workspace):
