@@ -40,10 +40,23 @@ public struct ConfigLoader: Sendable {
         },
         Setting(section: "filesystem", key: "max_entries") { $0.filesystem.maxEntries = try $1.int(in: 1...10_000_000) },
         Setting(section: "filesystem", key: "use_client_roots") { $0.filesystem.useClientRoots = try $1.bool() },
+        Setting(section: "http", key: "host") { $0.http.host = try $1.string() },
+        Setting(section: "http", key: "port") { $0.http.port = try $1.int(in: 0...65535) },
+        Setting(section: "http", key: "allowed_origins") { $0.http.allowedOrigins = try $1.strings() },
+        Setting(section: "http", key: "max_body_bytes") { $0.http.maxBodyBytes = try $1.int(in: 1024...(1 << 30)) },
+        Setting(section: "http", key: "max_sessions") { $0.http.maxSessions = try $1.int(in: 1...1_000_000) },
+        Setting(section: "http", key: "session_idle_seconds") { $0.http.sessionIdleSeconds = try $1.int(in: 1...604_800) },
+        Setting(section: "http", key: "rate_limit") { $0.http.rateLimit = try $1.int(in: 0...1_000_000) },
+        Setting(section: "http", key: "rate_burst") { $0.http.rateBurst = try $1.int(in: 1...1_000_000) },
+        Setting(section: "http", key: "stateless") { $0.http.stateless = try $1.bool() },
+        // One token from the environment or a line of YAML; `http.tokens` names several, each with its client.
+        Setting(section: "http", key: "token") {
+            $0.http.tokens.append(FathomConfig.BearerToken(client: "default", secret: try BearerTokens.checked($1.string(), at: $1)))
+        },
     ]
 
     /// Sections whose keys are not in the table above.
-    private static let freeformKeys: Set<String> = ["policy.clients"]
+    private static let freeformKeys: Set<String> = ["policy.clients", "http.tokens"]
     /// Sections that live in `tools/NAME.yaml`.
     public static let toolsets = ["filesystem"]
 
@@ -142,6 +155,8 @@ public struct ConfigLoader: Sendable {
                 try setting.apply(&config, ConfigValue(node: valueNode, file: file, key: "\(section).\(key)"))
             } else if section == "policy" && key == "clients" {
                 config.policy.clients = try Self.clientRules(valueNode, file: file)
+            } else if section == "http" && key == "tokens" {
+                config.http.tokens += try BearerTokens(environment: environment, home: config.home).parse(valueNode, file: file)
             } else {
                 throw ConfigError.unknownKey(
                     location: Self.location(keyNode, file), key: key, expected: (known.map(\.key) + freeform).sorted())

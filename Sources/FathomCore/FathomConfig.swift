@@ -8,6 +8,7 @@ public struct FathomConfig: Sendable, Equatable {
     public var mcp = MCPSettings()
     public var policy = PolicySettings()
     public var filesystem = FilesystemSettings()
+    public var http = HTTPSettings()
     /// The files that were read, for `fathom doctor`.
     public var sources: [String] = []
 
@@ -59,5 +60,44 @@ public struct FathomConfig: Sendable, Equatable {
         /// When the MCP client offers roots, they replace ``roots``.
         public var useClientRoots = true
         public init() {}
+    }
+
+    public struct HTTPSettings: Sendable, Equatable {
+        /// Loopback by default; any other address needs ``tokens`` (or JWT) so the tools are not open to the network.
+        public var host = "127.0.0.1"
+        public var port = 8765
+        /// Browser origins allowed to call (globs such as `https://*.example.com`). Loopback origins are
+        /// always allowed; requests without an Origin header (non-browser clients) are not checked.
+        public var allowedOrigins: [String] = []
+        /// A request body larger than this gets 413.
+        public var maxBodyBytes = 4 * 1024 * 1024
+        public var maxSessions = 1000
+        /// Seconds without a request or an open stream after which a session ends.
+        public var sessionIdleSeconds = 1800
+        /// Requests per second per client identity (per address when anonymous); 0 turns limiting off.
+        public var rateLimit = 0
+        /// Requests a client may send at once above the steady rate.
+        public var rateBurst = 100
+        /// Serve Streamable HTTP without sessions (each POST stands alone), for replicas behind a load balancer.
+        public var stateless = false
+        /// Bearer tokens and the client identity each one stands for.
+        public var tokens: [BearerToken] = []
+        public init() {}
+
+        public var isLoopback: Bool {
+            ["127.0.0.1", "::1", "localhost"].contains(host) || host.hasPrefix("127.")
+        }
+    }
+
+    /// A static bearer token. The secret comes from the config, an environment variable or a file.
+    public struct BearerToken: Sendable, Equatable, CustomStringConvertible {
+        public var client: String
+        public var secret: String
+        public init(client: String, secret: String) {
+            self.client = client
+            self.secret = secret
+        }
+        /// Never prints the secret.
+        public var description: String { "token for \(client)" }
     }
 }

@@ -30,8 +30,7 @@ extension MCPSession {
     }
 
     /// The context a tool call runs with: identity, roots, and progress and log channels bound to this request.
-    func toolContext(progressToken: JSONValue?) -> ToolContext {
-        let sink = self.sink
+    func toolContext(progressToken: JSONValue?, channel: any ReplyChannel) -> ToolContext {
         let (level, version) = state.withLock { ($0.logLevel, $0.protocolVersion) }
         let withMessage = (version ?? ProtocolVersion.latest) >= "2025-03-26"
         let token = progressToken.flatMap { $0.stringValue != nil || $0.intValue != nil ? $0 : nil }
@@ -42,11 +41,11 @@ extension MCPSession {
                 var params: [String: JSONValue] = ["progressToken": token, "progress": .double(done)]
                 if let total { params["total"] = .double(total) }
                 if let message, withMessage { params["message"] = .string(message) }
-                sink.send(JSONRPC.notification("notifications/progress", .object(params)))
+                channel.notify(JSONRPC.notification("notifications/progress", .object(params)))
             },
             log: { messageLevel, text in
-                guard messageLevel >= level else { return }
-                sink.send(
+                guard let level, messageLevel >= level else { return }
+                channel.notify(
                     JSONRPC.notification(
                         "notifications/message",
                         ["level": .string(messageLevel.rawValue), "logger": "fathom", "data": .string(text)]))

@@ -20,7 +20,8 @@ public final class MCPSession: Sendable {
         var clientName = "unknown"
         var clientSupportsRoots = false
         var clientRoots: [String]?
-        var logLevel: ToolContext.LogLevel = .warning
+        /// Nil sends no log messages (a 2026-07-28 request that did not ask for them).
+        var logLevel: ToolContext.LogLevel? = .warning
         var pending: [ID: CheckedContinuation<JSONValue, any Error>] = [:]
         var requestCounter = 0
         var subscriptions: [String: String] = [:]
@@ -28,7 +29,9 @@ public final class MCPSession: Sendable {
         var background: [Task<Void, Never>] = []
     }
 
-    let services: MCPServices
+    private let provideServices: @Sendable () -> MCPServices
+    /// Read per request, so a reload (SIGHUP) reaches open sessions.
+    var services: MCPServices { provideServices() }
     let sink: any MessageSink
     let logger: Logger
     /// An identity the transport established (a bearer token's client); it wins over clientInfo.name.
@@ -38,17 +41,27 @@ public final class MCPSession: Sendable {
     private let inFlight: InFlightCalls
 
     var protocolVersion: String? { state.withLock { $0.protocolVersion } }
+    /// `initialize` succeeded.
+    public var isInitialized: Bool { protocolVersion != nil }
     var clientRoots: [String]? { state.withLock { $0.clientRoots } }
-    var logLevel: ToolContext.LogLevel { state.withLock { $0.logLevel } }
+    var logLevel: ToolContext.LogLevel? { state.withLock { $0.logLevel } }
 
     /// - Parameter executor: where tool calls run; stdio passes its single-thread loop so that a call
     ///   never crosses threads. Nil means Swift's global pool.
-    public init(
+    public convenience init(
         services: MCPServices, sink: any MessageSink, identity: String? = nil, executor: (any TaskExecutor)? = nil,
         logger: Logger = Logger(label: "fathom.mcp")
     ) {
+        self.init(provider: { services }, sink: sink, identity: identity, executor: executor, logger: logger)
+    }
+
+    /// - Parameter provider: the current services; a reload swaps what it returns.
+    public init(
+        provider: @escaping @Sendable () -> MCPServices, sink: any MessageSink, identity: String? = nil,
+        executor: (any TaskExecutor)? = nil, logger: Logger = Logger(label: "fathom.mcp")
+    ) {
         self.inFlight = InFlightCalls(executor: executor)
-        self.services = services
+        self.provideServices = provider
         self.sink = sink
         self.transportIdentity = identity
         self.logger = logger
@@ -59,23 +72,29 @@ public final class MCPSession: Sendable {
     // MARK: - Intake
 
     /// Handles one complete message (a JSON object, or a batch array where the protocol version allows it).
-    public func receive(_ data: Data) async {
-        if data.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) == UInt8(ascii: "[") {
-            await receiveBatch(data)
+    /// - Parameter channel: where its reply and its notifications go; the session's sink when nil.
+    public func receive(_ data: Data, channel: (any ReplyChannel)? = nil) async {
+        let channel = channel ?? SinkReplyChannel(sink: sink)
+        if data.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D && $0 != 0x0A }) == UInt8(ascii: "[") {
+            await receiveBatch(data, channel: channel)
             return
         }
         let parsed: JSONValue
         do {
             parsed = try JSONParser.parse(data)
         } catch {
-            sink.send(JSONRPC.error(nil, JSONRPC.parseError, "Parse error: \(error)."))
+            channel.reply(JSONRPC.error(nil, JSONRPC.parseError, "Parse error: \(error)."))
             return
         }
         guard case .object(let object) = parsed else {
-            sink.send(Self.notAnObject)
+            channel.reply(Self.notAnObject)
             return
         }
-        if let reply = await dispatch(JSONRPC.Envelope(object), inline: false) { sink.send(reply) }
+        switch await dispatch(JSONRPC.Envelope(object), inline: false, channel: channel) {
+        case .reply(let reply): channel.reply(reply)
+        case .none: channel.noReply()
+        case .later: break
+        }
     }
 
     /// Batches are answered inline, in order; a larger one is refused whole rather than cut.
@@ -92,22 +111,22 @@ public final class MCPSession: Sendable {
                 "Message of \(bytes)+ bytes exceeds the \(limit)-byte limit (mcp.max_message_bytes) and was dropped."))
     }
 
-    private func receiveBatch(_ data: Data) async {
+    private func receiveBatch(_ data: Data, channel: any ReplyChannel) async {
         guard let version = protocolVersion, ProtocolVersion.allowsBatches(version) else {
             let reason = protocolVersion.map { "protocol \($0) does not allow JSON-RPC batches" } ?? "a batch cannot initialize a session"
-            sink.send(JSONRPC.error(nil, JSONRPC.invalidRequest, "Invalid request: \(reason); send one message per line."))
+            channel.reply(JSONRPC.error(nil, JSONRPC.invalidRequest, "Invalid request: \(reason); send one message per line."))
             return
         }
         let items: [JSONValue]
         do {
             items = try JSONParser.parse(data).arrayValue ?? []
         } catch {
-            sink.send(JSONRPC.error(nil, JSONRPC.parseError, "Parse error: \(error)."))
+            channel.reply(JSONRPC.error(nil, JSONRPC.parseError, "Parse error: \(error)."))
             return
         }
         guard !items.isEmpty, items.count <= Self.maxBatch else {
             let problem = items.isEmpty ? "an empty batch" : "a batch of \(items.count) messages (at most \(Self.maxBatch))"
-            sink.send(JSONRPC.error(nil, JSONRPC.invalidRequest, "Invalid request: \(problem)."))
+            channel.reply(JSONRPC.error(nil, JSONRPC.invalidRequest, "Invalid request: \(problem)."))
             return
         }
         var replies: [Data] = []
@@ -116,67 +135,85 @@ public final class MCPSession: Sendable {
                 replies.append(Self.notAnObject)
                 continue
             }
-            if let reply = await dispatch(JSONRPC.Envelope(object), inline: true) { replies.append(reply) }
+            if case .reply(let reply) = await dispatch(JSONRPC.Envelope(object), inline: true, channel: channel) {
+                replies.append(reply)
+            }
         }
-        guard !replies.isEmpty else { return }
+        guard !replies.isEmpty else {
+            channel.noReply()
+            return
+        }
         var batch = Data("[".utf8)
         for (index, reply) in replies.enumerated() {
             if index > 0 { batch.append(UInt8(ascii: ",")) }
             batch.append(reply)
         }
         batch.append(UInt8(ascii: "]"))
-        sink.send(batch)
+        channel.reply(batch)
     }
 
     // MARK: - Dispatch
 
+    enum Dispatched {
+        /// Send this now.
+        case reply(Data)
+        /// A notification or a response: nothing to send.
+        case none
+        /// A task owns the request and answers on its channel.
+        case later
+    }
+
     /// - Parameter inline: run slow methods here instead of in a cancellable task (batches).
-    /// - Returns: the reply to send now, if any.
-    private func dispatch(_ message: JSONRPC.Envelope, inline: Bool) async -> Data? {
+    private func dispatch(_ message: JSONRPC.Envelope, inline: Bool, channel: any ReplyChannel) async -> Dispatched {
         guard message.jsonrpc == "2.0" else {
-            return JSONRPC.error(message.id, JSONRPC.invalidRequest, "Invalid request: \"jsonrpc\" must be \"2.0\".")
+            return .reply(JSONRPC.error(message.id, JSONRPC.invalidRequest, "Invalid request: \"jsonrpc\" must be \"2.0\"."))
         }
         if message.method == nil && (message.result != nil || message.error != nil) {
             // A response: matched to our request if its id is one of ours, and never answered.
             if let id = message.id { handleResponse(id: id, result: message.result, error: message.error) }
-            return nil
+            return .none
         }
         if message.hasNullID || message.hasInvalidID {
-            return JSONRPC.error(nil, JSONRPC.invalidRequest, "Invalid request: \"id\" must be a string or an integer.")
+            return .reply(JSONRPC.error(nil, JSONRPC.invalidRequest, "Invalid request: \"id\" must be a string or an integer."))
         }
         if message.hasInvalidMethod {
-            return JSONRPC.error(message.id, JSONRPC.invalidRequest, "Invalid request: \"method\" must be a string.")
+            return .reply(JSONRPC.error(message.id, JSONRPC.invalidRequest, "Invalid request: \"method\" must be a string."))
         }
         guard let method = message.method else {
-            return JSONRPC.error(message.id, JSONRPC.invalidRequest, "Invalid request: \"method\" is missing.")
+            return .reply(JSONRPC.error(message.id, JSONRPC.invalidRequest, "Invalid request: \"method\" is missing."))
         }
         guard let id = message.id else {
             await handleNotification(method, params: message.params)
-            return nil
+            return .none
         }
-        if protocolVersion == nil && method != "initialize" && method != "ping" {
-            return JSONRPC.error(id, JSONRPC.invalidRequest, "Invalid request: send initialize before \(method).")
+        let version = protocolVersion
+        if version == nil && method != "initialize" && method != "ping" {
+            return .reply(JSONRPC.error(id, JSONRPC.invalidRequest, "Invalid request: send initialize before \(method)."))
         }
         if let params = message.params, params.objectValue == nil {
-            return JSONRPC.error(id, JSONRPC.invalidParams, "Invalid params: \"params\" must be an object.")
+            return .reply(JSONRPC.error(id, JSONRPC.invalidParams, "Invalid params: \"params\" must be an object."))
         }
         let params = message.params?.objectValue ?? [:]
+        if version == ProtocolVersion.stateless && !ProtocolVersion.statelessMethods.contains(method) {
+            return .reply(JSONRPC.error(id, JSONRPC.methodNotFound, "Method not found: \(method.prefix(200)) is not part of protocol 2026-07-28."))
+        }
         switch method {
         case "tools/call", "resources/read", "prompts/get", "completion/complete":
-            let work = slowHandler(method, id: id, params: params)
-            if inline { return await work() }
-            let sink = self.sink
+            let work = slowHandler(method, id: id, params: params, channel: channel)
+            if inline { return await work().map(Dispatched.reply) ?? .none }
             let started = inFlight.start(id) {
-                if let reply = await work() { sink.send(reply) }
+                if let reply = await work() { channel.reply(reply) } else { channel.noReply() }
             }
-            return started ? nil : JSONRPC.error(id, JSONRPC.invalidRequest, "Invalid request: id \(id) is already in use by a running request.")
+            return started
+                ? .later
+                : .reply(JSONRPC.error(id, JSONRPC.invalidRequest, "Invalid request: id \(id) is already in use by a running request."))
         default:
             do {
-                return try quickHandler(method, id: id, params: params)
+                return .reply(try quickHandler(method, id: id, params: params))
             } catch let failure as JSONRPC.Failure {
-                return JSONRPC.error(id, failure.code, failure.message)
+                return .reply(JSONRPC.error(id, failure.code, failure.message))
             } catch {
-                return JSONRPC.error(id, JSONRPC.internalError, "\(error)")
+                return .reply(JSONRPC.error(id, JSONRPC.internalError, "\(error)"))
             }
         }
     }
@@ -192,18 +229,21 @@ public final class MCPSession: Sendable {
         case "resources/unsubscribe": return try unsubscribe(id: id, params: params)
         case "prompts/list": return try listPrompts(id: id, params: params)
         case "logging/setLevel": return try setLogLevel(id: id, params: params)
+        case "server/discover": return discover(id: id)
         default:
             throw JSONRPC.Failure(JSONRPC.methodNotFound, "Method not found: \(method.prefix(200)).")
         }
     }
 
     /// Captures what a slow method needs from the session now, and returns the work to run off the actor.
-    private func slowHandler(_ method: String, id: ID, params: [String: JSONValue]) -> @Sendable () async -> Data? {
+    private func slowHandler(
+        _ method: String, id: ID, params: [String: JSONValue], channel: any ReplyChannel
+    ) -> @Sendable () async -> Data? {
         let services = self.services
         let roots = clientRoots
         switch method {
         case "tools/call":
-            let context = toolContext(progressToken: params["_meta"]?["progressToken"])
+            let context = toolContext(progressToken: params["_meta"]?["progressToken"], channel: channel)
             let version = protocolVersion ?? ProtocolVersion.latest
             return { await Self.callTool(id: id, params: params, services: services, context: context, version: version) }
         case "resources/read":
@@ -233,11 +273,8 @@ public final class MCPSession: Sendable {
         guard accepted else {
             throw JSONRPC.Failure(JSONRPC.invalidRequest, "Invalid request: the session is already initialized.")
         }
-        let capabilities = Server.Capabilities(
-            completions: version >= "2025-03-26" ? .init() : nil, logging: .init(), prompts: .init(listChanged: true),
-            resources: .init(subscribe: true, listChanged: true), tools: .init(listChanged: true))
         let result = Initialize.Result(
-            protocolVersion: version, capabilities: capabilities,
+            protocolVersion: version, capabilities: Self.capabilities(version),
             serverInfo: Server.Info(name: "fathom", version: services.version, title: "Fathom"),
             instructions: MCPServices.instructions)
         logger.debug("initialized", metadata: ["client": "\(client)", "protocol": "\(version)"])
@@ -339,6 +376,14 @@ public final class MCPSession: Sendable {
         }
         guard changed else { return }
         sink.send(JSONRPC.notification("notifications/resources/list_changed", [:]))
+    }
+
+    /// Tells the client that tools, prompts and resources may have changed (after a reload).
+    public func announceReload() {
+        guard isInitialized, protocolVersion != ProtocolVersion.stateless else { return }
+        for list in ["tools", "prompts", "resources"] {
+            sink.send(JSONRPC.notification("notifications/\(list)/list_changed", [:]))
+        }
     }
 
     static func id(from value: JSONValue) -> ID? {

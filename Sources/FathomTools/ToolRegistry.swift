@@ -29,10 +29,18 @@ public final class ToolRegistry: Sendable {
     private let entries: [String: Entry]
     private let order: [String]
     public let policy: Policy
+    /// How many tools are registered, whatever the policy.
+    public var count: Int { order.count }
     private let audit: AuditLog?
+    private let observer: CallObserver?
 
-    /// - Parameter audit: where every call is recorded; it redacts arguments and errors before they are stored.
-    public init(tools: [any Tool], policy: Policy, audit: AuditLog?) {
+    /// Told of every finished call, for metrics.
+    public typealias CallObserver = @Sendable (_ tool: String, _ outcome: AuditRecord.Outcome, _ elapsed: Duration) -> Void
+
+    /// - Parameters:
+    ///   - audit: where every call is recorded; it redacts arguments and errors before they are stored.
+    ///   - observer: told of every call once it is audited.
+    public init(tools: [any Tool], policy: Policy, audit: AuditLog?, observer: CallObserver? = nil) {
         var entries: [String: Entry] = [:]
         var order: [String] = []
         for tool in tools {
@@ -44,6 +52,7 @@ public final class ToolRegistry: Sendable {
         self.order = order
         self.policy = policy
         self.audit = audit
+        self.observer = observer
     }
 
     private static func entry<T: Tool>(for tool: T) -> Entry {
@@ -114,6 +123,7 @@ public final class ToolRegistry: Sendable {
                 at: Date(), client: context.client, agent: context.agent, tool: name, arguments: "", outcome: outcome,
                 error: outcome == .ok ? nil : result.text, durationMicroseconds: elapsed.microseconds),
             arguments: arguments)
+        observer?(name, outcome, elapsed)
         if outcome != .denied {
             await context.log(outcome == .ok ? .debug : .info, "tool \(name) \(outcome.rawValue) in \(elapsed.microseconds)us")
         }

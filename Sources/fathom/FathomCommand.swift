@@ -10,5 +10,5 @@ struct FathomCommand: AsyncParsableCommand {
         abstract: "An MCP agent runtime for operations teams.",
         discussion: "Configuration: fathom.yaml, tools/*.yaml and FATHOM_* environment variables; see README.md.",
         version: version,
-        subcommands: [MCPCommand.self, ToolsCommand.self, DoctorCommand.self, AuditCommand.self])
+        subcommands: [MCPCommand.self, ServeCommand.self, ToolsCommand.self, DoctorCommand.self, AuditCommand.self])
 }

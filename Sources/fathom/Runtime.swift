@@ -5,7 +5,7 @@ import FathomTools
 import Foundation
 
 /// Everything a command needs, assembled once from configuration.
-struct Runtime {
+struct Runtime: Sendable {
     let config: FathomConfig
     let store: SQLiteStore
     let audit: AuditLog
@@ -13,20 +13,45 @@ struct Runtime {
     let registry: ToolRegistry
     let prompts: PromptRegistry
 
-    init(options: GlobalOptions) throws {
+    /// - Parameter observer: told of every tool call (metrics, in `serve`).
+    init(options: GlobalOptions, observer: ToolRegistry.CallObserver? = nil) throws {
+        let config = try Self.loadConfig(options)
+        let stateDirectory = config.stateDirectory.hasPrefix("/")
+            ? config.stateDirectory : (config.home as NSString).appendingPathComponent(config.stateDirectory)
+        store = try SQLiteStore(directory: stateDirectory)
+        audit = AuditLog(store: store)
+        (self.config, filesystem, registry, prompts) = Self.assemble(config, audit: audit, observer: observer)
+    }
+
+    private init(reloading runtime: Runtime, config: FathomConfig, observer: ToolRegistry.CallObserver?) {
+        store = runtime.store
+        audit = runtime.audit
+        (self.config, filesystem, registry, prompts) = Self.assemble(config, audit: audit, observer: observer)
+    }
+
+    static func loadConfig(_ options: GlobalOptions) throws -> FathomConfig {
         var config = try ConfigLoader().load(file: options.config)
         if !options.root.isEmpty {
             let cwd = FileManager.default.currentDirectoryPath
             config.filesystem.roots = options.root.map { $0.hasPrefix("/") || $0.hasPrefix("~") ? $0 : cwd + "/" + $0 }
         }
-        self.config = config
-        let stateDirectory = config.stateDirectory.hasPrefix("/")
-            ? config.stateDirectory : (config.home as NSString).appendingPathComponent(config.stateDirectory)
-        store = try SQLiteStore(directory: stateDirectory)
-        audit = AuditLog(store: store)
-        filesystem = FilesystemAccess(settings: config.filesystem, home: config.home)
-        registry = ToolRegistry(tools: FilesystemToolset.tools(filesystem), policy: Policy(config.policy), audit: audit)
-        prompts = PromptRegistry.load(directory: (config.home as NSString).appendingPathComponent("prompts"))
+        return config
+    }
+
+    private static func assemble(
+        _ config: FathomConfig, audit: AuditLog, observer: ToolRegistry.CallObserver?
+    ) -> (FathomConfig, FilesystemAccess, ToolRegistry, PromptRegistry) {
+        let filesystem = FilesystemAccess(settings: config.filesystem, home: config.home)
+        let registry = ToolRegistry(
+            tools: FilesystemToolset.tools(filesystem), policy: Policy(config.policy), audit: audit, observer: observer)
+        let prompts = PromptRegistry.load(directory: (config.home as NSString).appendingPathComponent("prompts"))
+        return (config, filesystem, registry, prompts)
+    }
+
+    /// The same store and audit log with configuration, tools, policy and prompts read again.
+    /// - Throws: the new configuration's error; the caller keeps the old runtime.
+    func reloaded(options: GlobalOptions, observer: ToolRegistry.CallObserver?) throws -> Runtime {
+        Runtime(reloading: self, config: try Self.loadConfig(options), observer: observer)
     }
 
     var services: MCPServices {

@@ -35,7 +35,10 @@ from typing import Any
 import anyio
 import mcp_types as types
 import pytest
+import httpx2
 from mcp import ClientSession, StdioServerParameters, stdio_client
+from mcp.client.sse import sse_client
+from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -317,6 +320,113 @@ async def handshake(session: ClientSession, version: str, capabilities: types.Cl
     return result
 
 
+class ServeProcess:
+    """`fathom serve --port 0` in the background; its URL comes from the line it logs when listening."""
+
+    def __init__(self, fathom_bin: Path, env: dict[str, str], cwd: Path, stderr_path: Path, args: list[str] | None = None):
+        self.stderr_path = stderr_path
+        self._errlog = open(stderr_path, "w")
+        self.proc = subprocess.Popen(
+            [str(fathom_bin), "serve", "--host", "127.0.0.1", "--port", "0", *(args or [])],
+            env=env,
+            cwd=str(cwd),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=self._errlog,
+        )
+        deadline = time.monotonic() + REQUEST_TIMEOUT
+        self.base = ""
+        while time.monotonic() < deadline:
+            text = stderr_path.read_text(errors="replace")
+            marker = text.find("listening on ")
+            if marker >= 0 and text.find("/mcp", marker) > 0:
+                url = text[marker + len("listening on ") : text.find("/mcp", marker)]
+                self.base = url
+                break
+            if self.proc.poll() is not None:
+                raise AssertionError(f"fathom serve exited with {self.proc.returncode}: {text[-2000:]}")
+            time.sleep(0.02)
+        else:
+            self.stop()
+            raise AssertionError(f"fathom serve did not start: {stderr_path.read_text(errors='replace')[-2000:]}")
+
+    @property
+    def mcp_url(self) -> str:
+        return self.base + "/mcp"
+
+    @property
+    def port(self) -> int:
+        return int(self.base.rsplit(":", 1)[1])
+
+    def stderr(self) -> str:
+        return self.stderr_path.read_text(errors="replace")
+
+    def stop(self, timeout: float = 20.0) -> int:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._errlog.close()
+        return self.proc.returncode
+
+
+@pytest.fixture
+def serve(fathom_bin: Path, ws: Workspace):
+    """Starts `fathom serve` for the test's workspace; stopped at the end."""
+    started: list[ServeProcess] = []
+
+    def start(args: list[str] | None = None, cwd: Path | None = None, **overrides: str | None) -> ServeProcess:
+        server = ServeProcess(fathom_bin, ws.env(**overrides), cwd or ws.project, ws.stderr_path(), args)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+# The transport open_session uses when a test does not name one; test modules that run over every
+# transport set it from a parametrized fixture (tests run one at a time).
+TRANSPORTS = ["stdio", "http", "sse"]
+default_transport = {"name": "stdio"}
+
+
+def http_client(token: str | None = None, **headers: str) -> httpx2.AsyncClient:
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    return httpx2.AsyncClient(headers=headers, timeout=httpx2.Timeout(REQUEST_TIMEOUT, read=300.0))
+
+
+@contextlib.asynccontextmanager
+async def client_streams(
+    transport: str, fathom_bin: Path, ws: Workspace, env: dict[str, str], cwd: Path, args: list[str] | None,
+    stderr_path: Path, errlog: Any,
+) -> AsyncIterator[tuple[Any, Any]]:
+    """The SDK's read and write streams over stdio, Streamable HTTP or legacy SSE."""
+    if transport == "stdio":
+        params = StdioServerParameters(
+            command=str(fathom_bin), args=args if args is not None else ["mcp"], env=env, cwd=str(cwd)
+        )
+        async with stdio_client(params, errlog=errlog) as streams:
+            yield streams
+        return
+    server = ServeProcess(fathom_bin, env, cwd, stderr_path, args)
+    try:
+        if transport == "http":
+            async with http_client() as client, streamable_http_client(server.mcp_url, http_client=client) as streams:
+                yield streams
+        elif transport == "sse":
+            async with sse_client(server.base + "/sse", timeout=REQUEST_TIMEOUT) as streams:
+                yield streams
+        else:
+            raise ValueError(transport)
+    finally:
+        server.stop()
+
+
 @contextlib.asynccontextmanager
 async def open_session(
     fathom_bin: Path,
@@ -327,17 +437,16 @@ async def open_session(
     cwd: Path | None = None,
     args: list[str] | None = None,
     list_roots_callback: Any = None,
+    transport: str | None = None,
 ) -> AsyncIterator[Conn]:
-    params = StdioServerParameters(
-        command=str(fathom_bin),
-        args=args if args is not None else ["mcp"],
-        env=env if env is not None else ws.env(),
-        cwd=str(cwd or ws.project),
-    )
+    transport = transport or default_transport["name"]
     stderr_path = ws.stderr_path()
     with open(stderr_path, "w") as errlog:
         try:
-            async with stdio_client(params, errlog=errlog) as (read, write):
+            async with client_streams(
+                transport, fathom_bin, ws, env if env is not None else ws.env(), cwd or ws.project,
+                None if transport != "stdio" else args, stderr_path, errlog,
+            ) as (read, write):
                 rec = Recorder()
                 async with ClientSession(
                     read,

@@ -1,4 +1,5 @@
-"""The filesystem tools' behaviour, through the official SDK at the newest protocol version."""
+"""The filesystem tools' behaviour, through the official SDK at the newest protocol version, over each
+transport: stdio, Streamable HTTP and legacy HTTP+SSE."""
 
 from __future__ import annotations
 
@@ -7,9 +8,16 @@ import os
 
 import pytest
 
-from conftest import HELLO_TEXT, READ_ONLY_TOOLS, WRITE_TOOLS, Workspace, open_session, text_of
+from conftest import HELLO_TEXT, READ_ONLY_TOOLS, TRANSPORTS, WRITE_TOOLS, Workspace, default_transport, open_session, text_of
 
 pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture(autouse=True, params=TRANSPORTS)
+def transport(request):
+    default_transport["name"] = request.param
+    yield request.param
+    default_transport["name"] = "stdio"
 
 WRITES_ON = {"FATHOM_POLICY_READ_ONLY": "false", "FATHOM_POLICY_ALLOW": "write_file,edit_file"}
 

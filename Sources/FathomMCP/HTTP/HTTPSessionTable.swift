@@ -1,0 +1,92 @@
+import Foundation
+import Synchronization
+
+/// The live HTTP sessions, by `Mcp-Session-Id`, with a cap and an idle timeout.
+public final class HTTPSessionTable: Sendable {
+    public let maxSessions: Int
+    public let idleTimeout: Duration
+    private let sessions = Mutex<[String: HTTPSession]>([:])
+    private let services: @Sendable () -> MCPServices
+
+    /// - Parameter services: read per request, so a reload reaches open sessions too.
+    public init(maxSessions: Int, idleTimeout: Duration, services: @escaping @Sendable () -> MCPServices) {
+        self.maxSessions = maxSessions
+        self.idleTimeout = idleTimeout
+        self.services = services
+    }
+
+    public struct Full: Error {}
+
+    /// Opens a session for `identity`.
+    /// - Throws: ``Full`` at the cap.
+    public func open(identity: String?) throws(Full) -> HTTPSession {
+        let session = HTTPSession(id: Self.newID(), identity: identity, services: services)
+        try sessions.withLock { sessions throws(Full) in
+            guard sessions.count < maxSessions else { throw Full() }
+            sessions[session.id] = session
+        }
+        return session
+    }
+
+    /// The session with this id, if it is open and belongs to `identity`. Someone else's session
+    /// looks the same as a missing one, so ids cannot be probed.
+    public func session(_ id: String, identity: String?) -> HTTPSession? {
+        guard let session = sessions.withLock({ $0[id] }), session.identity == identity else { return nil }
+        session.touch()
+        return session
+    }
+
+    /// Ends a session. - Returns: false when there was none.
+    @discardableResult
+    public func close(_ id: String) async -> Bool {
+        guard let session = sessions.withLock({ $0.removeValue(forKey: id) }) else { return false }
+        await session.close()
+        return true
+    }
+
+    public var count: Int { sessions.withLock { $0.count } }
+
+    /// Ends sessions that have had no request and no open stream for ``idleTimeout``.
+    /// - Returns: how many ended.
+    @discardableResult
+    public func closeIdle(now: ContinuousClock.Instant = .now) async -> Int {
+        let deadline = now - idleTimeout
+        let idle = sessions.withLock { sessions -> [HTTPSession] in
+            let idle = sessions.values.filter { $0.isIdle(since: deadline) }
+            for session in idle { sessions[session.id] = nil }
+            return idle
+        }
+        for session in idle { await session.close() }
+        return idle.count
+    }
+
+    /// Tells every session's client that its lists may have changed.
+    public func announceReload() {
+        for session in sessions.withLock({ Array($0.values) }) { session.mcp.announceReload() }
+    }
+
+    /// Ends every session (shutdown).
+    public func closeAll() async {
+        let all = sessions.withLock { sessions in
+            defer { sessions.removeAll() }
+            return Array(sessions.values)
+        }
+        for session in all { await session.close() }
+    }
+
+    /// 128 bits from the system's cryptographic generator (getrandom on Linux), as 32 hex digits.
+    static func newID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let digits = Array("0123456789abcdef".utf8)
+        var id = [UInt8]()
+        id.reserveCapacity(32)
+        for _ in 0..<2 {
+            var word: UInt64 = generator.next()
+            for _ in 0..<16 {
+                id.append(digits[Int(word & 0xF)])
+                word >>= 4
+            }
+        }
+        return String(decoding: id, as: UTF8.self)
+    }
+}

@@ -1,0 +1,104 @@
+import FathomCore
+import FathomMCP
+import FathomStore
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+
+/// `fathom serve`'s HTTP side: MCP Streamable HTTP at `/mcp`, legacy HTTP+SSE at `/sse` and `/messages`,
+/// and `/healthz`, `/readyz`, `/metrics`, behind Origin, auth and rate-limit checks.
+public struct FathomHTTPServer: Sendable {
+    public let settings: FathomConfig.HTTPSettings
+    public let sessions: HTTPSessionTable
+    public let metrics: ServerMetrics
+    let store: any Store
+    let logger: Logger
+
+    public enum StartError: Error, CustomStringConvertible {
+        case openBind(String)
+        public var description: String {
+            switch self {
+            case .openBind(let host):
+                "Refusing to listen on \(host) without authentication: anyone who can reach it could call the tools. Configure http.tokens (or FATHOM_HTTP_TOKEN), or bind 127.0.0.1."
+            }
+        }
+    }
+
+    /// - Parameter services: read per session (and per stateless request), so a reload reaches new ones.
+    public init(
+        settings: FathomConfig.HTTPSettings, services: @escaping @Sendable () -> MCPServices, store: any Store,
+        metrics: ServerMetrics, logger: Logger = Logger(label: "fathom.http")
+    ) throws {
+        guard settings.isLoopback || !settings.tokens.isEmpty else { throw StartError.openBind(settings.host) }
+        self.settings = settings
+        self.sessions = HTTPSessionTable(
+            maxSessions: settings.maxSessions, idleTimeout: .seconds(settings.sessionIdleSeconds), services: services)
+        self.metrics = metrics
+        self.store = store
+        self.logger = logger
+        self.services = services
+    }
+
+    let services: @Sendable () -> MCPServices
+
+    /// The router with every route and middleware, for a live server or Hummingbird's test client.
+    public func router() -> Router<FathomRequestContext> {
+        let router = Router(context: FathomRequestContext.self)
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
+        router.add(
+            middleware: AccessMiddleware(
+                origins: OriginPolicy(allowed: settings.allowedOrigins), authenticator: BearerAuthenticator(tokens: settings.tokens),
+                limiter: RateLimiter(rate: settings.rateLimit, burst: settings.rateBurst), metrics: metrics, resourceMetadataURL: nil))
+        HealthRoutes(store: store, metrics: metrics).register(on: router)
+        StreamableHTTPRoutes(
+            sessions: sessions, stateless: StatelessExchange(services: services, metrics: metrics), metrics: metrics,
+            maxBodyBytes: settings.maxBodyBytes, statelessOnly: settings.stateless
+        ).register(on: router)
+        LegacySSERoutes(sessions: sessions, metrics: metrics, maxBodyBytes: settings.maxBodyBytes).register(on: router)
+        return router
+    }
+
+    /// The Hummingbird application, with the idle-session reaper as one of its services.
+    /// - Parameter onListening: called with the bound port (useful with port 0).
+    public func application(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let logger = self.logger
+        return Application(
+            router: router(),
+            server: .http1(configuration: .init(idleTimeout: .seconds(60))),
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "fathom", backlog: 1024),
+            services: [SessionReaper(sessions: sessions, metrics: metrics)],
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                logger.info("listening", metadata: ["address": "\(channel.localAddress?.description ?? "?")"])
+                await onListening(port)
+            },
+            logger: logger)
+    }
+}
+
+/// Ends sessions idle past `http.session_idle_seconds`, and every session at shutdown.
+struct SessionReaper: Service {
+    let sessions: HTTPSessionTable
+    let metrics: ServerMetrics
+
+    func run() async throws {
+        let interval = min(Duration.seconds(30), sessions.idleTimeout / 2)
+        let ticks = AsyncStream<Void> { continuation in
+            let timer = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: interval)
+                    continuation.yield()
+                }
+            }
+            continuation.onTermination = { _ in timer.cancel() }
+        }
+        for await _ in ticks.cancelOnGracefulShutdown() {
+            if await sessions.closeIdle() > 0 { metrics.sessionsChanged(to: sessions.count) }
+        }
+        await sessions.closeAll()
+        metrics.sessionsChanged(to: 0)
+    }
+}
