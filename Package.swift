@@ -95,6 +95,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "FathomServerTests",
+            dependencies: ["FathomServer", "FathomCore", "FathomStore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "FathomMCPTests",
             dependencies: ["FathomMCP", .product(name: "MCP", package: "swift-sdk")],
             exclude: ["Fixtures"],

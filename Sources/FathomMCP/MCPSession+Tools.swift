@@ -64,7 +64,7 @@ extension MCPSession {
         }
         switch await services.registry.call(name, arguments: arguments?.isNull == true ? nil : arguments, context: context) {
         case .unknownTool:
-            return JSONRPC.error(id, JSONRPC.invalidParams, "Unknown tool: \(name.prefix(200)). Call tools/list for the available tools.")
+            return JSONRPC.error(id, JSONRPC.invalidParams, "Unknown tool '\(name.prefix(200))': call tools/list for the available tools.")
         case .cancelled:
             return nil
         case .result(let result):

@@ -89,7 +89,8 @@ struct StreamableHTTPRoutes: Sendable {
         _ outcome: PostExchange.Outcome, request: Request, metrics: ServerMetrics, headers: HTTPFields = [:]
     ) -> Response {
         switch outcome {
-        case .json(let data): return HTTPReply.json(data, headers: headers)
+        case .json(let data):
+            return HTTPReply.json(data, status: Self.isUnattributableError(data) ? .badRequest : .ok, headers: headers)
         case .accepted: return Response(status: .accepted, headers: headers)
         case .stream(let stream):
             guard let reader = stream.attach(after: nil) else { return HTTPReply.error(.internalServerError, "stream lost") }
@@ -148,6 +149,14 @@ struct StreamableHTTPRoutes: Sendable {
     }
 
     // MARK: - Helpers
+
+    /// A parse error or an invalid request that could not be tied to an id: the body itself was bad, so 400.
+    static func isUnattributableError(_ data: Data) -> Bool {
+        guard data.count < 4096, data.firstRange(of: Data(#""error""#.utf8)) != nil,
+            let value = try? JSONParser.parse(data), case .object(let object) = value
+        else { return false }
+        return object["error"] != nil && object["id"]?.isNull == true
+    }
 
     /// What the client's Accept header allows: a missing header or `*/*` allows both.
     static func accepts(_ header: String?) -> (json: Bool, stream: Bool) {

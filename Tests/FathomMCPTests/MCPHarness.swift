@@ -54,6 +54,7 @@ struct MCPHarness {
     let session: MCPSession
     let store: SQLiteStore
     let audit: AuditLog
+    let services: MCPServices
 
     init(pageSize: Int = 100, prompts: [PromptTemplate] = [], policy: (inout FathomConfig.PolicySettings) -> Void = { _ in }) throws {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-mcp-\(UUID().uuidString)").path
@@ -68,7 +69,7 @@ struct MCPHarness {
         audit = AuditLog(store: store)
         let access = FilesystemAccess(settings: config.filesystem, home: sandbox)
         let registry = ToolRegistry(tools: FilesystemToolset.tools(access), policy: Policy(config.policy), audit: audit)
-        let services = MCPServices(
+        services = MCPServices(
             registry: registry, prompts: PromptRegistry(prompts: prompts), filesystem: access, config: config, version: "test")
         session = MCPSession(services: services, sink: sink)
     }

@@ -1,5 +1,6 @@
-"""Third-party MCP checkers from PyPI, run against `fathom mcp`: mcp-conform (12 basic checks)
-and mcp-lighthouse (25 checks in protocol, schema, robustness, best practices, performance)."""
+"""Third-party MCP checkers from PyPI: mcp-conform (12 basic checks) and mcp-lighthouse (25 checks in
+protocol, schema, robustness, best practices, performance) against `fathom mcp` over stdio, and
+mcp-lighthouse and jbt-mcpcheck (the 2026-07-28 revision's 8 checks) against `fathom serve` over HTTP."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import shlex
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 VENV_BIN = Path(sys.executable).parent
 # The lowest mcp-lighthouse score accepted; a correct Fathom scores 100 (see the report path printed).
@@ -48,10 +51,12 @@ def test_mcp_conform(fathom_bin, ws):
     assert report["ok"] and proc.returncode == 0, proc.stdout
 
 
-def test_mcp_lighthouse(fathom_bin, ws):
+@pytest.mark.parametrize("transport", ["stdio", "http"])
+def test_mcp_lighthouse(fathom_bin, ws, serve, transport):
     md = ws.base / "lighthouse.md"
+    target = ["--stdio", server_command(fathom_bin)] if transport == "stdio" else ["--http", serve().mcp_url]
     proc = subprocess.run(
-        [tool("mcp-lighthouse"), "scan", "--stdio", server_command(fathom_bin), "--timeout", "30",
+        [tool("mcp-lighthouse"), "scan", *target, "--timeout", "30",
          "--report", str(md), "--fail-under", str(LIGHTHOUSE_FAIL_UNDER), "--verbose"],
         env={**checker_env(ws), "COLUMNS": "200", "NO_COLOR": "1"}, cwd=ws.project,
         capture_output=True, text=True, timeout=300,
@@ -67,3 +72,21 @@ def test_mcp_lighthouse(fathom_bin, ws):
     assert not [f for f in failed if "| critical |" in f], f"critical lighthouse checks failed:\n{report}"
     assert score >= LIGHTHOUSE_FAIL_UNDER, f"lighthouse score {score} < {LIGHTHOUSE_FAIL_UNDER}\n{report}"
     assert proc.returncode == 0, output
+
+
+def test_jbt_mcpcheck_stateless_revision(ws, serve):
+    """Every check of the 2026-07-28 revision must pass; warnings are printed, --strict is not used
+    because two are best-practice notes we chose against (see the report)."""
+    server = serve()
+    proc = subprocess.run(
+        [tool("jbt-mcpcheck"), server.mcp_url, "--json", "--timeout", "30"],
+        env=checker_env(ws), capture_output=True, text=True, timeout=300,
+    )
+    assert proc.stdout.strip(), f"jbt-mcpcheck printed nothing; stderr: {proc.stderr}"
+    report = json.loads(proc.stdout)
+    checks = report["checks"]
+    print("jbt-mcpcheck: " + ", ".join(f"{c['name']}={c['status']}" for c in checks))
+    assert len(checks) == 8, report
+    failing = [c for c in checks if c["status"] not in ("pass", "warn")]
+    assert not failing, json.dumps(failing, indent=2)
+    assert proc.returncode == 0, proc.stdout[-4000:]

@@ -9,7 +9,9 @@ The root comes from BENCH_ROOT (or FATHOM_FILESYSTEM_ROOTS, first entry, or
 the first argument, or the cwd). SDK defaults are kept (log level, etc.): this
 is the server a user gets from the SDK's documented quick start.
 
-Run: .venv/bin/python bench/stdio/python_mcpserver.py [ROOT]
+Run: .venv/bin/python bench/stdio/python_mcpserver.py [ROOT]          (stdio)
+     .venv/bin/python bench/stdio/python_mcpserver.py --http PORT ROOT  (Streamable HTTP on
+     127.0.0.1:PORT/mcp with uvicorn, SDK defaults: SSE replies, sessions, INFO logging)
 """
 
 from __future__ import annotations
@@ -20,10 +22,14 @@ import sys
 from mcp.server.mcpserver import MCPServer
 
 
+HTTP_PORT = int(sys.argv[2]) if len(sys.argv) > 2 and sys.argv[1] == "--http" else None
+ARGS = sys.argv[3:] if HTTP_PORT is not None else sys.argv[1:]
+
+
 def _root() -> str:
     r = os.environ.get("BENCH_ROOT") or (os.environ.get("FATHOM_FILESYSTEM_ROOTS") or "").split(",")[0]
-    if not r and len(sys.argv) > 1:
-        r = sys.argv[1]
+    if not r and ARGS:
+        r = ARGS[0]
     return os.path.realpath(r or os.getcwd())
 
 
@@ -47,4 +53,7 @@ def read_text_file(path: str) -> str:
 
 
 if __name__ == "__main__":
-    mcp.run()  # stdio transport
+    if HTTP_PORT is not None:
+        mcp.run("streamable-http", host="127.0.0.1", port=HTTP_PORT)
+    else:
+        mcp.run()  # stdio transport
