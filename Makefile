@@ -19,8 +19,8 @@ release: deps
 	$(SWIFT) build -c release
 
 run: release
-	@echo "fathom: serving MCP over stdio (Ctrl-D or Ctrl-C to stop); see README.md to connect a client." >&2
-	.build/release/fathom mcp
+	@echo "fathom: serving MCP over HTTP on 127.0.0.1:8765 (Ctrl-C to stop); see README.md to connect a client." >&2
+	.build/release/fathom serve
 
 unit: build
 	$(SWIFT) test --skip-build

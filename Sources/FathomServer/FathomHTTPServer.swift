@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import NIOPosix
 import ServiceLifecycle
 import Synchronization
 
@@ -35,7 +36,8 @@ public struct FathomHTTPServer: Sendable {
         guard settings.isLoopback || !settings.tokens.isEmpty else { throw StartError.openBind(settings.host) }
         self.settings = settings
         self.sessions = HTTPSessionTable(
-            maxSessions: settings.maxSessions, idleTimeout: .seconds(settings.sessionIdleSeconds), services: services)
+            maxSessions: settings.maxSessions, idleTimeout: .seconds(settings.sessionIdleSeconds),
+            scheduler: Self.eventLoopTimer, services: services)
         self.metrics = metrics
         self.store = store
         self.logger = logger
@@ -43,6 +45,15 @@ public struct FathomHTTPServer: Sendable {
     }
 
     let services: @Sendable () -> MCPServices
+
+    /// A timer on the event loop the caller runs on (the server's own, in `fathom serve`).
+    static let eventLoopTimer: PostExchange.Scheduler = { delay, work in
+        let (seconds, attoseconds) = delay.components
+        let scheduled = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(
+            in: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        ) { work() }
+        return { scheduled.cancel() }
+    }
 
     /// The router with every route and middleware, for a live server or Hummingbird's test client.
     public func router() -> Router<FathomRequestContext> {

@@ -152,27 +152,63 @@ struct StreamableHTTPRoutes: Sendable {
 
     /// A parse error or an invalid request that could not be tied to an id: the body itself was bad, so 400.
     static func isUnattributableError(_ data: Data) -> Bool {
-        guard data.count < 4096, data.firstRange(of: Data(#""error""#.utf8)) != nil,
-            let value = try? JSONParser.parse(data), case .object(let object) = value
+        guard data.count < 4096, contains(data, #""error""#), let value = try? JSONParser.parse(data),
+            case .object(let object) = value
         else { return false }
         return object["error"] != nil && object["id"]?.isNull == true
     }
 
     /// What the client's Accept header allows: a missing header or `*/*` allows both.
+    /// A byte scan: this runs on every request, and Foundation's splitting and trimming showed in profiles.
     static func accepts(_ header: String?) -> (json: Bool, stream: Bool) {
-        guard let header, !header.isEmpty else { return (true, true) }
-        var json = false
-        var stream = false
-        for item in header.lowercased().split(separator: ",") {
-            let type = item.split(separator: ";", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces) ?? ""
-            switch type {
-            case "application/json", "application/*": json = true
-            case "text/event-stream", "text/*": stream = true
-            case "*/*": json = true; stream = true
-            default: break
+        guard var header, !header.isEmpty else { return (true, true) }
+        return header.withUTF8 { bytes in
+            var json = false
+            var stream = false
+            var index = 0
+            while index < bytes.count {
+                // One media range: skip spaces, take the type up to ';' or ',', then skip to the next ','.
+                while index < bytes.count && (bytes[index] == 0x20 || bytes[index] == 0x09) { index += 1 }
+                let start = index
+                while index < bytes.count && bytes[index] != UInt8(ascii: ";") && bytes[index] != UInt8(ascii: ",") { index += 1 }
+                var end = index
+                while end > start && (bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09) { end -= 1 }
+                let type = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                if Self.equalsIgnoringCase(type, "application/json") || Self.equalsIgnoringCase(type, "application/*") {
+                    json = true
+                } else if Self.equalsIgnoringCase(type, "text/event-stream") || Self.equalsIgnoringCase(type, "text/*") {
+                    stream = true
+                } else if Self.equalsIgnoringCase(type, "*/*") {
+                    json = true
+                    stream = true
+                }
+                while index < bytes.count && bytes[index] != UInt8(ascii: ",") { index += 1 }
+                index += 1
             }
+            return (json, stream)
         }
-        return (json, stream)
+    }
+
+    private static func equalsIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
+        guard bytes.count == literal.utf8CodeUnitCount else { return false }
+        let expected = UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
+        for index in 0..<bytes.count {
+            var byte = bytes[index]
+            if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
+            if byte != expected[index] { return false }
+        }
+        return true
+    }
+
+    private static func contains(_ data: Data, _ needle: StaticString) -> Bool {
+        let pattern = UnsafeRawBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+        return data.withUnsafeBytes { haystack in
+            guard let first = pattern.first, haystack.count >= pattern.count else { return false }
+            for start in 0...(haystack.count - pattern.count) where haystack[start] == first {
+                if haystack[start..<(start + pattern.count)].elementsEqual(pattern) { return true }
+            }
+            return false
+        }
     }
 
     /// The body, or a 413 before reading it when Content-Length already says it is too large.

@@ -1,5 +1,6 @@
 import FathomCore
 import Foundation
+import Synchronization
 import Testing
 
 @testable import FathomMCP
@@ -68,6 +69,42 @@ import Testing
         let call = #"{"jsonrpc":"2.0","id":6,"method":"tools/call","params":{"name":"search_files","arguments":{"path":"\#(harness.sandbox)/root","pattern":"*.none"},"_meta":{"progressToken":"t"}}}"#
         let reply = try json(await session.post(Data(call.utf8), canStream: false))
         #expect(reply["id"] == 6 && reply["result"] != nil)
+    }
+
+    @Test func aSlowReplyBecomesAResumableStreamWithAPrimingEvent() async throws {
+        let exchange = PostExchange(canStream: true) { EventStream(number: 7) }
+        // A scheduler whose timer has already run out.
+        let outcome = await exchange.outcome(streamAfter: .milliseconds(250)) { _, work in
+            work()
+            return {}
+        }
+        guard case .stream(let stream) = outcome else {
+            Issue.record("expected a stream, got \(outcome)")
+            return
+        }
+        exchange.notify(Data(#"{"jsonrpc":"2.0","method":"notifications/progress","params":{}}"#.utf8))
+        exchange.reply(Data(#"{"jsonrpc":"2.0","id":1,"result":{}}"#.utf8))
+        var reader = try #require(stream.attach(after: nil))
+        var events: [EventStream.Event] = []
+        while case .event(let event)? = await reader.next() { events.append(event) }
+        #expect(events.map(\.sequence) == [1, 2, 3])
+        #expect(events[0].data.isEmpty, "the priming event carries only an id")
+        #expect(String(decoding: events[2].data, as: UTF8.self).contains(#""id":1"#))
+    }
+
+    @Test func aQuickReplyStaysJSONAndCancelsTheTimer() async throws {
+        let exchange = PostExchange(canStream: true) { EventStream(number: 1) }
+        exchange.reply(Data(#"{"jsonrpc":"2.0","id":1,"result":{}}"#.utf8))
+        let scheduled = Mutex(0)
+        let outcome = await exchange.outcome(streamAfter: .milliseconds(250)) { _, _ in
+            scheduled.withLock { $0 += 1 }
+            return {}
+        }
+        guard case .json = outcome else {
+            Issue.record("expected JSON, got \(outcome)")
+            return
+        }
+        #expect(scheduled.withLock { $0 } == 0, "a reply that is already in needs no timer")
     }
 
     @Test func resumeRejectsForeignAndMalformedIDs() async throws {

@@ -10,11 +10,14 @@ In one run:
   2. makes a temp root with a 4 KiB text file, starts both servers on free loopback ports
      (Fathom: release binary, default config; MCPServer: bench/stdio/python_mcpserver.py --http,
      the SDK's defaults: SSE replies, sessions, INFO logging);
-  3. load: for 1, 16 and 64 concurrent sessions, loadgen runs a closed loop of tools/call
-     (list_allowed_directories) per session against each server, interleaved over R rounds; the
-     round with the best throughput is kept per server and concurrency;
-  4. memory per idle session: RSS before and after opening N sessions (initialize +
-     notifications/initialized each), divided by N;
+  3. memory per idle session, on the fresh servers: RSS before and after opening N sessions
+     (initialize + notifications/initialized each), divided by N;
+  4. load: for 1, 16 and 64 concurrent sessions, loadgen runs a closed loop of tools/call
+     (list_allowed_directories) per session against each server, and against bench/http/floor.c
+     (an epoll HTTP server that returns a canned reply: the machine's floor), interleaved over R
+     rounds; the round with the best throughput is kept per server and concurrency. Two
+     placements, as in the stdio bench: "free" (no pinning; on these VMs a cross-CPU wake-up costs
+     70-100 us) and "pinned" (server and driver on one CPU);
   5. prints a markdown table, checks the targets (throughput >= 10x MCPServer's; p99 <= 1/5 of
      MCPServer's) and writes bench/out/http.json and bench/out/http.md.
 
@@ -25,6 +28,8 @@ Options (environment variables in brackets):
   --concurrency L  comma-separated sessions      [BENCH_HTTP_CONCURRENCY, default 1,16,64]
   --idle N         sessions for the memory probe [BENCH_HTTP_IDLE, default 500]
   --fathom-bin P   fathom binary                 [FATHOM_BIN, default .build/release/fathom]
+  --placement P    free | pinned | both          [BENCH_PLACEMENT, default both]
+  --pin-cpu N      the CPU for "pinned"          [BENCH_PIN_CPU, default 0]
   --strict         exit 1 when a target is missed
 """
 
@@ -35,6 +40,7 @@ import http.client
 import json
 import os
 import platform
+import shutil
 import socket
 import subprocess
 import sys
@@ -97,14 +103,80 @@ def open_idle_sessions(port: int, count: int) -> None:
     conn.close()
 
 
-def load(loadgen: str, port: int, sessions: int, warmup: float, duration: float) -> dict:
+def load(loadgen: str, port: int, sessions: int, warmup: float, duration: float, pin: list[str] | None = None) -> dict:
     proc = subprocess.run(
-        [loadgen, "127.0.0.1", str(port), str(sessions), str(warmup), str(duration), TOOL, "{}"],
+        [*(pin or []), loadgen, "127.0.0.1", str(port), str(sessions), str(warmup), str(duration), TOOL, "{}"],
         capture_output=True, text=True, timeout=warmup + duration + 300,
     )
     if proc.returncode != 0:
         raise SystemExit(f"loadgen failed on port {port}: {proc.stderr.strip()}")
     return json.loads(proc.stdout)
+
+
+def start_servers(args, floor: str, work: str, root: str, pin: list[str]) -> tuple[dict, dict]:
+    devnull = subprocess.DEVNULL
+    ports = {"fathom": free_port(), "MCPServer": free_port(), "floor": free_port()}
+    servers = {
+        "fathom": subprocess.Popen(
+            [*pin, args.fathom_bin, "serve", "--port", str(ports["fathom"])], cwd=work, stdout=devnull, stderr=devnull,
+            env={"PATH": os.environ["PATH"], "HOME": work, "FATHOM_FILESYSTEM_ROOTS": root,
+                 "FATHOM_STATE_DIR": os.path.join(work, "state")},
+        ),
+        "MCPServer": subprocess.Popen(
+            [*pin, sys.executable, os.path.join(BENCH, "stdio", "python_mcpserver.py"), "--http", str(ports["MCPServer"]), root],
+            cwd=work, stdout=devnull, stderr=devnull,
+        ),
+        "floor": subprocess.Popen([*pin, floor, str(ports["floor"])], stdout=devnull, stderr=devnull),
+    }
+    for name, proc in servers.items():
+        wait_listening(ports[name], proc, name)
+    return servers, ports
+
+
+def stop(servers: dict) -> None:
+    for proc in servers.values():
+        proc.terminate()
+    for proc in servers.values():
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def measure(args, loadgen: str, floor: str, work: str, root: str, placement: str, levels: list[int], results: dict) -> dict:
+    pin = ["taskset", "-c", str(args.pin_cpu)] if placement == "pinned" else []
+    servers, ports = start_servers(args, floor, work, root, pin)
+    best_by_level: dict[str, dict] = {}
+    try:
+        for name in ("fathom", "MCPServer"):
+            check = load(loadgen, ports[name], 1, 0.2, 0.5, pin)
+            if check["errors"] or not check["requests"]:
+                raise SystemExit(f"{name} did not answer the tool call correctly: {check}")
+        if not results["idle"]:
+            for name in ("fathom", "MCPServer"):
+                before = rss_kib(servers[name].pid)
+                open_idle_sessions(ports[name], args.idle)
+                time.sleep(1.0)
+                after = rss_kib(servers[name].pid)
+                results["idle"][name] = {"sessions": args.idle, "rss_before_kib": before, "rss_after_kib": after,
+                                         "kib_per_session": round((after - before) / args.idle, 2)}
+        for sessions in levels:
+            best: dict[str, dict] = {}
+            for round_index in range(args.rounds):
+                order = ["fathom", "MCPServer", "floor"]
+                order = order[round_index % 3:] + order[:round_index % 3]
+                for name in order:
+                    run = load(loadgen, ports[name], sessions, args.warmup, args.duration, pin)
+                    if run["errors"]:
+                        raise SystemExit(f"{name}: {run['errors']} failed calls at {sessions} sessions")
+                    if name not in best or run["rps"] > best[name]["rps"]:
+                        best[name] = run
+                    print(f"  {placement:6} {name:9} sessions={sessions:3} round={round_index + 1} rps={run['rps']:9.1f} "
+                          f"p50={run['p50_us']:8.0f}us p99={run['p99_us']:8.0f}us", file=sys.stderr)
+            best_by_level[str(sessions)] = best
+    finally:
+        stop(servers)
+    return best_by_level
 
 
 def main() -> int:
@@ -116,13 +188,18 @@ def main() -> int:
     parser.add_argument("--concurrency", default=env("BENCH_HTTP_CONCURRENCY", "1,16,64"))
     parser.add_argument("--idle", type=int, default=int(env("BENCH_HTTP_IDLE", "500")))
     parser.add_argument("--fathom-bin", default=env("FATHOM_BIN", os.path.join(REPO, ".build", "release", "fathom")))
+    parser.add_argument("--placement", default=env("BENCH_PLACEMENT", "both"), choices=["free", "pinned", "both"])
+    parser.add_argument("--pin-cpu", type=int, default=int(env("BENCH_PIN_CPU", "0")))
     parser.add_argument("--strict", action="store_true")
     args = parser.parse_args()
     levels = [int(x) for x in args.concurrency.split(",") if x.strip()]
 
     os.makedirs(OUT, exist_ok=True)
     loadgen = os.path.join(OUT, "loadgen")
+    floor = os.path.join(OUT, "http-floor")
     subprocess.run(["cc", "-O2", "-Wall", "-o", loadgen, os.path.join(HERE, "loadgen.c")], check=True)
+    subprocess.run(["cc", "-O2", "-Wall", "-o", floor, os.path.join(HERE, "floor.c")], check=True)
+    placements = ["free", "pinned"] if args.placement == "both" else [args.placement]
     if not os.access(args.fathom_bin, os.X_OK):
         raise SystemExit(f"{args.fathom_bin} not found; run `swift build -c release` (make bench does)")
 
@@ -131,77 +208,37 @@ def main() -> int:
     os.makedirs(root)
     with open(os.path.join(root, "file4k.txt"), "w") as f:
         f.write(("x" * 63 + "\n") * 64)
-    devnull = subprocess.DEVNULL
-    fathom_port, python_port = free_port(), free_port()
-    servers = {
-        "fathom": subprocess.Popen(
-            [args.fathom_bin, "serve", "--port", str(fathom_port)], cwd=work, stdout=devnull, stderr=devnull,
-            env={"PATH": os.environ["PATH"], "HOME": work, "FATHOM_FILESYSTEM_ROOTS": root,
-                 "FATHOM_STATE_DIR": os.path.join(work, "state")},
-        ),
-        "MCPServer": subprocess.Popen(
-            [sys.executable, os.path.join(BENCH, "stdio", "python_mcpserver.py"), "--http", str(python_port), root],
-            cwd=work, stdout=devnull, stderr=devnull,
-        ),
-    }
-    ports = {"fathom": fathom_port, "MCPServer": python_port}
-    results: dict = {"load": {}, "idle": {}}
-    try:
-        for name, proc in servers.items():
-            wait_listening(ports[name], proc, name)
-        for name in servers:
-            check = load(loadgen, ports[name], 1, 0.2, 0.5)
-            if check["errors"] or not check["requests"]:
-                raise SystemExit(f"{name} did not answer the tool call correctly: {check}")
-        for sessions in levels:
-            best: dict[str, dict] = {}
-            for round_index in range(args.rounds):
-                order = list(servers) if round_index % 2 == 0 else list(reversed(list(servers)))
-                for name in order:
-                    run = load(loadgen, ports[name], sessions, args.warmup, args.duration)
-                    if run["errors"]:
-                        raise SystemExit(f"{name}: {run['errors']} failed calls at {sessions} sessions")
-                    if name not in best or run["rps"] > best[name]["rps"]:
-                        best[name] = run
-                    print(f"  {name:9} sessions={sessions:3} round={round_index + 1} rps={run['rps']:9.1f} "
-                          f"p50={run['p50_us']:8.0f}us p99={run['p99_us']:8.0f}us", file=sys.stderr)
-            results["load"][str(sessions)] = best
-        for name, proc in servers.items():
-            before = rss_kib(proc.pid)
-            open_idle_sessions(ports[name], args.idle)
-            time.sleep(1.0)
-            after = rss_kib(proc.pid)
-            results["idle"][name] = {"sessions": args.idle, "rss_before_kib": before, "rss_after_kib": after,
-                                     "kib_per_session": round((after - before) / args.idle, 2)}
-    finally:
-        for proc in servers.values():
-            proc.terminate()
-        for proc in servers.values():
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    results: dict = {"idle": {}, "load": {}}
+    for placement in placements:
+        results["load"][placement] = measure(args, loadgen, floor, work, root, placement, levels, results)
+    shutil.rmtree(work, ignore_errors=True)
 
     lines = [
         f"HTTP benchmark, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {platform.node()}, "
         f"{os.cpu_count()} CPUs, tool `{TOOL}`, {args.duration:g} s per run, best of {args.rounds} rounds",
-        "",
-        "| sessions | fathom req/s | MCPServer req/s | ratio | fathom p50 / p99 | MCPServer p50 / p99 | p99 ratio |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     missed = []
-    for sessions, best in results["load"].items():
-        f, p = best["fathom"], best["MCPServer"]
-        ratio = f["rps"] / p["rps"] if p["rps"] else float("inf")
-        p99_ratio = f["p99_us"] / p["p99_us"] if p["p99_us"] else 0
-        lines.append(
-            f"| {sessions} | {f['rps']:,.0f} | {p['rps']:,.0f} | {ratio:.1f}x | {f['p50_us'] / 1000:.2f} / {f['p99_us'] / 1000:.2f} ms "
-            f"| {p['p50_us'] / 1000:.2f} / {p['p99_us'] / 1000:.2f} ms | {p99_ratio:.3f} |"
-        )
-        if ratio < 10:
-            missed.append(f"throughput at {sessions} sessions is {ratio:.1f}x (target 10x)")
-        if p99_ratio > 0.2:
-            missed.append(f"p99 at {sessions} sessions is {p99_ratio:.2f} of MCPServer's (target <= 0.2)")
+    for placement, by_level in results["load"].items():
+        lines += [
+            "",
+            f"Placement: {placement}",
+            "",
+            "| sessions | fathom req/s | MCPServer req/s | ratio | floor req/s | fathom p50 / p99 | MCPServer p50 / p99 | p99 ratio | floor p50 / p99 |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for sessions, best in by_level.items():
+            f, p, fl = best["fathom"], best["MCPServer"], best["floor"]
+            ratio = f["rps"] / p["rps"] if p["rps"] else float("inf")
+            p99_ratio = f["p99_us"] / p["p99_us"] if p["p99_us"] else 0
+            lines.append(
+                f"| {sessions} | {f['rps']:,.0f} | {p['rps']:,.0f} | {ratio:.1f}x | {fl['rps']:,.0f} "
+                f"| {f['p50_us'] / 1000:.2f} / {f['p99_us'] / 1000:.2f} ms | {p['p50_us'] / 1000:.2f} / {p['p99_us'] / 1000:.2f} ms "
+                f"| {p99_ratio:.3f} | {fl['p50_us'] / 1000:.2f} / {fl['p99_us'] / 1000:.2f} ms |"
+            )
+            if ratio < 10:
+                missed.append(f"{placement}: throughput at {sessions} sessions is {ratio:.1f}x (target 10x)")
+            if p99_ratio > 0.2:
+                missed.append(f"{placement}: p99 at {sessions} sessions is {p99_ratio:.2f} of MCPServer's (target <= 0.2)")
     lines += ["", "| idle sessions | fathom KiB/session | MCPServer KiB/session |", "|---:|---:|---:|"]
     lines.append(f"| {args.idle} | {results['idle']['fathom']['kib_per_session']} | {results['idle']['MCPServer']['kib_per_session']} |")
     lines += ["", "Targets: " + ("all met" if not missed else "; ".join(missed))]

@@ -25,7 +25,10 @@ public final class HTTPSession: Sendable {
 
     private let state = Mutex(State())
 
-    init(id: String, identity: String?, services: @escaping @Sendable () -> MCPServices) {
+    private let scheduler: PostExchange.Scheduler?
+
+    init(id: String, identity: String?, services: @escaping @Sendable () -> MCPServices, scheduler: PostExchange.Scheduler? = nil) {
+        self.scheduler = scheduler
         self.id = id
         self.identity = identity
         let standalone = EventStream(number: 0)
@@ -35,12 +38,13 @@ public final class HTTPSession: Sendable {
 
     /// Hands one POST body to the session.
     /// - Parameter canStream: the client accepts `text/event-stream`.
+    /// - Parameter streamAfter: a reply not ready by then comes as a resumable stream (with the table's scheduler).
     public func post(_ body: Data, canStream: Bool, streamAfter: Duration? = .milliseconds(250)) async -> PostExchange.Outcome {
         touch(busy: 1)
         defer { touch(busy: -1) }
         let exchange = PostExchange(canStream: canStream) { [self] in openStream() }
         await mcp.receive(body, channel: exchange)
-        return await exchange.outcome(streamAfter: streamAfter)
+        return await exchange.outcome(streamAfter: streamAfter, scheduler: scheduler)
     }
 
     private func openStream() -> EventStream {

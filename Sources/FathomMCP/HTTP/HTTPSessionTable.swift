@@ -7,11 +7,18 @@ public final class HTTPSessionTable: Sendable {
     public let idleTimeout: Duration
     private let sessions = Mutex<[String: HTTPSession]>([:])
     private let services: @Sendable () -> MCPServices
+    private let scheduler: PostExchange.Scheduler?
 
-    /// - Parameter services: read per request, so a reload reaches open sessions too.
-    public init(maxSessions: Int, idleTimeout: Duration, services: @escaping @Sendable () -> MCPServices) {
+    /// - Parameters:
+    ///   - services: read per request, so a reload reaches open sessions too.
+    ///   - scheduler: the timer that turns slow replies into resumable streams; without one they stay JSON.
+    public init(
+        maxSessions: Int, idleTimeout: Duration, scheduler: PostExchange.Scheduler? = nil,
+        services: @escaping @Sendable () -> MCPServices
+    ) {
         self.maxSessions = maxSessions
         self.idleTimeout = idleTimeout
+        self.scheduler = scheduler
         self.services = services
     }
 
@@ -20,7 +27,7 @@ public final class HTTPSessionTable: Sendable {
     /// Opens a session for `identity`.
     /// - Throws: ``Full`` at the cap.
     public func open(identity: String?) throws(Full) -> HTTPSession {
-        let session = HTTPSession(id: Self.newID(), identity: identity, services: services)
+        let session = HTTPSession(id: Self.newID(), identity: identity, services: services, scheduler: scheduler)
         try sessions.withLock { sessions throws(Full) in
             guard sessions.count < maxSessions else { throw Full() }
             sessions[session.id] = session

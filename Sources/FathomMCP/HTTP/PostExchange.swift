@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Synchronization
 
@@ -94,15 +93,19 @@ public final class PostExchange: ReplyChannel {
         return stream
     }
 
+    /// Runs `work` after a delay and returns how to cancel it. The server passes its event loop's timer,
+    /// so the wait costs no other thread a wake-up.
+    public typealias Scheduler = @Sendable (Duration, @escaping @Sendable () -> Void) -> (@Sendable () -> Void)
+
     /// Waits for the exchange to be decided.
     /// - Parameter streamAfter: switch to a resumable stream if the reply is not ready by then.
-    public func outcome(streamAfter: Duration?) async -> Outcome {
+    public func outcome(streamAfter: Duration?, scheduler: Scheduler? = nil) async -> Outcome {
         if case .decided(let outcome) = state.withLock({ $0 }) { return outcome }
-        if canStream, let streamAfter {
-            DispatchQueue.global().asyncAfter(deadline: .now() + streamAfter.timeInterval) { [weak self] in
-                _ = self?.streamed(priming: true)
-            }
+        var cancelTimer: (@Sendable () -> Void)?
+        if canStream, let streamAfter, let scheduler {
+            cancelTimer = scheduler(streamAfter) { [weak self] in _ = self?.streamed(priming: true) }
         }
+        defer { cancelTimer?() }
         return await withCheckedContinuation { continuation in
             let decided = state.withLock { state -> Outcome? in
                 switch state {
