@@ -75,19 +75,19 @@ struct BearerTokens {
         return trimmed
     }
 
-    private static func readSecret(_ path: String, value: ConfigValue) throws -> String {
+    static func readSecret(_ path: String, value: ConfigValue, limit: Int = 4096) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw ConfigError.unreadable(file: path, reason: "the token file for \(value.key) is missing or unreadable")
+            throw ConfigError.unreadable(file: path, reason: "the file for \(value.key) is missing or unreadable")
         }
         defer { try? handle.close() }
-        let data = (try? handle.read(upToCount: 4097)) ?? Data()
-        guard data.count <= 4096, let text = String(data: data, encoding: .utf8) else {
-            throw ConfigError.unreadable(file: path, reason: "a token file must be UTF-8 text of at most 4096 bytes")
+        let data = (try? handle.read(upToCount: limit + 1)) ?? Data()
+        guard data.count <= limit, let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError.unreadable(file: path, reason: "the file for \(value.key) must be UTF-8 text of at most \(limit) bytes")
         }
         return text
     }
 
-    private static func location(_ node: Node, _ file: String) -> String {
+    static func location(_ node: Node, _ file: String) -> String {
         "\(file):\(node.mark?.line ?? 0):\(node.mark?.column ?? 0)"
     }
 }

@@ -56,7 +56,7 @@ public struct ConfigLoader: Sendable {
     ]
 
     /// Sections whose keys are not in the table above.
-    private static let freeformKeys: Set<String> = ["policy.clients", "http.tokens"]
+    private static let freeformKeys: Set<String> = ["policy.clients", "http.tokens", "http.jwt", "http.oauth"]
     /// Sections that live in `tools/NAME.yaml`.
     public static let toolsets = ["filesystem"]
 
@@ -157,6 +157,10 @@ public struct ConfigLoader: Sendable {
                 config.policy.clients = try Self.clientRules(valueNode, file: file)
             } else if section == "http" && key == "tokens" {
                 config.http.tokens += try BearerTokens(environment: environment, home: config.home).parse(valueNode, file: file)
+            } else if section == "http" && key == "jwt" {
+                config.http.jwt = try HTTPAuthSettings(environment: environment, home: config.home).jwt(valueNode, file: file)
+            } else if section == "http" && key == "oauth" {
+                config.http.oauth = try HTTPAuthSettings(environment: environment, home: config.home).oauth(valueNode, file: file)
             } else {
                 throw ConfigError.unknownKey(
                     location: Self.location(keyNode, file), key: key, expected: (known.map(\.key) + freeform).sorted())

@@ -82,10 +82,49 @@ public struct FathomConfig: Sendable, Equatable {
         public var stateless = false
         /// Bearer tokens and the client identity each one stands for.
         public var tokens: [BearerToken] = []
+        /// Bearer JWTs from an identity provider, verified here; a claim names the client.
+        public var jwt: JWTSettings?
+        /// OAuth protected-resource metadata (RFC 9728), served so clients can find the authorization server.
+        public var oauth: OAuthSettings?
         public init() {}
+
+        /// Whether callers must authenticate: any non-loopback bind requires it.
+        public var requiresAuth: Bool { !tokens.isEmpty || jwt != nil }
 
         public var isLoopback: Bool {
             ["127.0.0.1", "::1", "localhost"].contains(host) || host.hasPrefix("127.")
+        }
+    }
+
+    public struct JWTSettings: Sendable, Equatable {
+        public enum Key: Sendable, Equatable {
+            /// A shared secret (HS256).
+            case hs256(String)
+            /// A JSON Web Key Set (RS256, ES256, …), as published by the identity provider.
+            case jwks(String)
+        }
+        public var issuer: String
+        public var audience: String
+        public var key: Key
+        /// The claim whose value is the client identity that Policy and the audit log see.
+        public var clientClaim = "sub"
+        /// Clock skew allowed on `exp` and `nbf`.
+        public var leewaySeconds = 60
+        public init(issuer: String, audience: String, key: Key) {
+            self.issuer = issuer
+            self.audience = audience
+            self.key = key
+        }
+    }
+
+    public struct OAuthSettings: Sendable, Equatable {
+        /// This server's resource identifier, e.g. `https://fathom.example.com/mcp`.
+        public var resource: String
+        public var authorizationServers: [String]
+        public var scopes: [String] = []
+        public init(resource: String, authorizationServers: [String]) {
+            self.resource = resource
+            self.authorizationServers = authorizationServers
         }
     }
 

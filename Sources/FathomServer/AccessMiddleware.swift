@@ -10,10 +10,25 @@ struct AccessMiddleware: RouterMiddleware {
 
     let origins: OriginPolicy
     let authenticator: BearerAuthenticator
+    let jwt: JWTVerifier?
     let limiter: RateLimiter
     let metrics: ServerMetrics
     /// Where RFC 9728 metadata is served, for `WWW-Authenticate`; nil when not configured.
     let resourceMetadataURL: String?
+
+    /// A 401 with the challenge RFC 6750 asks for, pointing at the RFC 9728 metadata when there is some.
+    private func refuse(error: String?, _ reason: String) -> Response {
+        metrics.refused("auth")
+        var challenge = "Bearer realm=\"fathom\""
+        if let error { challenge += ", error=\"\(error)\"" }
+        if let resourceMetadataURL { challenge += ", resource_metadata=\"\(resourceMetadataURL)\"" }
+        return HTTPReply.error(.unauthorized, reason, headers: [.wwwAuthenticate: challenge])
+    }
+
+    /// Three base64url parts: static tokens are checked as such, JWTs by signature.
+    static func looksLikeJWT(_ token: String) -> Bool {
+        token.utf8.count(where: { $0 == UInt8(ascii: ".") }) == 2
+    }
 
     static let open: Set<String> = ["/healthz", "/readyz", "/.well-known/oauth-protected-resource"]
 
@@ -30,20 +45,25 @@ struct AccessMiddleware: RouterMiddleware {
                 "Origin '\(request.headers[.origin]?.prefix(200) ?? "")' is not allowed. Add it to http.allowed_origins if this browser app should call Fathom.")
         }
         var context = context
-        if authenticator.isEnabled {
+        if authenticator.isEnabled || jwt != nil {
+            let header = request.headers[.authorization]
             do {
-                context.identity = try authenticator.identity(authorization: request.headers[.authorization])
+                if let jwt, let token = BearerAuthenticator.token(in: header), Self.looksLikeJWT(token) {
+                    do {
+                        context.identity = try await jwt.identity(token: token)
+                    } catch {
+                        return refuse(error: "invalid_token", "\(error)")
+                    }
+                } else {
+                    context.identity = try authenticator.identity(authorization: header)
+                }
             } catch {
-                metrics.refused("auth")
-                var challenge = "Bearer realm=\"fathom\""
-                if error != .missing { challenge += ", error=\"invalid_token\"" }
-                if let resourceMetadataURL { challenge += ", resource_metadata=\"\(resourceMetadataURL)\"" }
                 let reason = switch error {
-                case .missing: "Authorization required: send 'Authorization: Bearer <token>' with a token from http.tokens."
+                case .missing: "Authorization required: send 'Authorization: Bearer <token>'."
                 case .malformed: "The Authorization header must be 'Bearer <token>'."
                 case .unknown: "The bearer token is not valid."
                 }
-                return HTTPReply.error(.unauthorized, reason, headers: [.wwwAuthenticate: challenge])
+                return refuse(error: error == .missing ? nil : "invalid_token", reason)
             }
         }
         if let wait = limiter.acquire(context.identity ?? context.remoteAddress) {

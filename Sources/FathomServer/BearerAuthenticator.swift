@@ -16,11 +16,18 @@ struct BearerAuthenticator: Sendable {
         case unknown
     }
 
+    /// The token of a `Bearer` header, if it is one.
+    static func token(in header: String?) -> String? {
+        guard let header, header.count > 7, header.prefix(7).lowercased() == "bearer " else { return nil }
+        let token = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
+    }
+
     /// - Returns: the identity the header's token stands for.
     func identity(authorization header: String?) throws(Failure) -> String {
         guard let header, !header.isEmpty else { throw .missing }
-        guard header.count > 7, header.prefix(7).lowercased() == "bearer " else { throw .malformed }
-        let presented = Array(header.dropFirst(7).trimmingCharacters(in: .whitespaces).utf8)
+        guard let token = Self.token(in: header) else { throw .malformed }
+        let presented = Array(token.utf8)
         // Every token is compared in full whatever matches, so timing does not reveal which one nearly did.
         var found: String?
         for token in tokens where Self.constantTimeEquals(token.secret, presented) {

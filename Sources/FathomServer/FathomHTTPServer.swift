@@ -18,12 +18,16 @@ public struct FathomHTTPServer: Sendable {
     let store: any Store
     let logger: Logger
 
+    let jwt: JWTVerifier?
+
     public enum StartError: Error, CustomStringConvertible {
         case openBind(String)
+        case jwtKeys(String)
         public var description: String {
             switch self {
             case .openBind(let host):
-                "Refusing to listen on \(host) without authentication: anyone who can reach it could call the tools. Configure http.tokens (or FATHOM_HTTP_TOKEN), or bind 127.0.0.1."
+                "Refusing to listen on \(host) without authentication: anyone who can reach it could call the tools. Configure http.tokens (or FATHOM_HTTP_TOKEN) or http.jwt, or bind 127.0.0.1."
+            case .jwtKeys(let reason): reason
             }
         }
     }
@@ -32,8 +36,17 @@ public struct FathomHTTPServer: Sendable {
     public init(
         settings: FathomConfig.HTTPSettings, services: @escaping @Sendable () -> MCPServices, store: any Store,
         metrics: ServerMetrics, logger: Logger = Logger(label: "fathom.http")
-    ) throws {
-        guard settings.isLoopback || !settings.tokens.isEmpty else { throw StartError.openBind(settings.host) }
+    ) async throws {
+        guard settings.isLoopback || settings.requiresAuth else { throw StartError.openBind(settings.host) }
+        if let jwtSettings = settings.jwt {
+            do {
+                jwt = try await JWTVerifier(settings: jwtSettings)
+            } catch {
+                throw StartError.jwtKeys("\(error)")
+            }
+        } else {
+            jwt = nil
+        }
         self.settings = settings
         self.sessions = HTTPSessionTable(
             maxSessions: settings.maxSessions, idleTimeout: .seconds(settings.sessionIdleSeconds),
@@ -62,8 +75,10 @@ public struct FathomHTTPServer: Sendable {
         router.add(
             middleware: AccessMiddleware(
                 origins: OriginPolicy(allowed: settings.allowedOrigins), authenticator: BearerAuthenticator(tokens: settings.tokens),
-                limiter: RateLimiter(rate: settings.rateLimit, burst: settings.rateBurst), metrics: metrics, resourceMetadataURL: nil))
+                jwt: jwt, limiter: RateLimiter(rate: settings.rateLimit, burst: settings.rateBurst), metrics: metrics,
+                resourceMetadataURL: settings.oauth.map(ProtectedResourceMetadata.url(for:))))
         HealthRoutes(store: store, metrics: metrics).register(on: router)
+        if let oauth = settings.oauth { ProtectedResourceMetadata(settings: oauth).register(on: router) }
         StreamableHTTPRoutes(
             sessions: sessions, stateless: StatelessExchange(services: services, metrics: metrics), metrics: metrics,
             maxBodyBytes: settings.maxBodyBytes, statelessOnly: settings.stateless

@@ -37,6 +37,16 @@ struct DoctorCommand: AsyncParsableCommand {
         let listed = runtime.registry.descriptors(client: "cli").count
         print("policy   \(config.policy.readOnly ? "read-only" : "writes allowed"); \(listed) of \(runtime.registry.allDescriptors.count) tools callable")
         print("prompts  \(runtime.prompts.prompts.count) loaded" + (runtime.prompts.problems.isEmpty ? "" : "; problems: \(runtime.prompts.problems.joined(separator: "; "))"))
+        let http = config.http
+        var auth: [String] = []
+        if !http.tokens.isEmpty { auth.append("\(http.tokens.count) bearer token(s): \(http.tokens.map(\.client).joined(separator: ", "))") }
+        if let jwt = http.jwt { auth.append("JWT from \(jwt.issuer) for audience \(jwt.audience), client claim \(jwt.clientClaim)") }
+        if !http.isLoopback && !http.requiresAuth {
+            failures += 1
+            print("http     FAIL \(http.host):\(http.port) is not loopback and no http.tokens or http.jwt is configured")
+        } else {
+            print("http     \(http.host):\(http.port)\(http.stateless ? " stateless" : ""); auth: \(auth.isEmpty ? "none (loopback only)" : auth.joined(separator: "; "))")
+        }
         print("llm      none configured (the deterministic path answers)")
         if failures > 0 { throw ExitCode(1) }
     }

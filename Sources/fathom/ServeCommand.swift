@@ -52,7 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
         let provider: @Sendable () -> MCPServices = { current.services }
         let server: FathomHTTPServer
         do {
-            server = try FathomHTTPServer(settings: settings, services: provider, store: runtime.store, metrics: metrics)
+            server = try await FathomHTTPServer(settings: settings, services: provider, store: runtime.store, metrics: metrics)
         } catch {
             FileHandle.standardError.write(Data("fathom: \(error)\n".utf8))
             throw ExitCode(78)

@@ -73,3 +73,63 @@ import Testing
         #expect(config.http.tokens == [FathomConfig.BearerToken(client: "default", secret: "env-token-0123456789ab")])
     }
 }
+
+@Suite struct HTTPAuthConfigTests {
+    func load(_ yaml: String, files: [String: String] = [:], environment: [String: String] = [:]) throws -> FathomConfig {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-auth-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for (name, content) in files { try content.write(toFile: directory + "/" + name, atomically: true, encoding: .utf8) }
+        try yaml.write(toFile: directory + "/fathom.yaml", atomically: true, encoding: .utf8)
+        return try ConfigLoader(environment: environment).load(home: directory)
+    }
+
+    @Test func jwtWithSecretFromTheEnvironment() throws {
+        let config = try load(
+            "http:\n  host: 0.0.0.0\n  jwt:\n    issuer: https://a/\n    audience: fathom\n    hs256_secret_env: S\n    client_claim: azp\n",
+            environment: ["S": String(repeating: "k", count: 40)])
+        #expect(config.http.jwt?.key == .hs256(String(repeating: "k", count: 40)))
+        #expect(config.http.jwt?.clientClaim == "azp" && config.http.requiresAuth)
+    }
+
+    @Test func jwtWithAKeySetFile() throws {
+        let config = try load(
+            "http:\n  jwt:\n    issuer: https://a/\n    audience: fathom\n    jwks_file: jwks.json\n",
+            files: ["jwks.json": #"{"keys":[]}"#])
+        #expect(config.http.jwt?.key == .jwks(#"{"keys":[]}"#))
+    }
+
+    @Test func jwtProblems() throws {
+        let cases: [(String, [String: String], String)] = [
+            ("http:\n  jwt:\n    audience: x\n    hs256_secret_env: S\n", ["S": String(repeating: "k", count: 40)], "issuer and audience"),
+            ("http:\n  jwt:\n    issuer: i\n    audience: x\n", [:], "exactly one of"),
+            ("http:\n  jwt:\n    issuer: i\n    audience: x\n    hs256_secret_env: S\n", ["S": "short"], "at least 32 bytes"),
+            ("http:\n  jwt:\n    issuer: i\n    audience: x\n    jwks_file: nope.json\n", [:], "missing or unreadable"),
+            ("http:\n  jwt:\n    issuer: i\n    audience: x\n    hs256_secret_env: S\n    algo: x\n", ["S": String(repeating: "k", count: 40)], "unknown key 'algo'"),
+            ("http:\n  oauth:\n    resource: ftp://x\n    authorization_servers: [https://a]\n", [:], "an http(s) URL"),
+            ("http:\n  oauth:\n    resource: https://x\n", [:], "authorization_servers"),
+        ]
+        for (yaml, environment, expected) in cases {
+            do {
+                _ = try load(yaml, environment: environment)
+                Issue.record("accepted: \(yaml)")
+            } catch {
+                #expect("\(error)".contains(expected), "\(yaml): \(error)")
+            }
+        }
+    }
+
+    @Test func jwksFileMustBeAKeySet() throws {
+        #expect(throws: ConfigError.self) {
+            _ = try load("http:\n  jwt:\n    issuer: i\n    audience: x\n    jwks_file: k.json\n", files: ["k.json": "[1,2]"])
+        }
+    }
+
+    @Test func oauthMetadataSettings() throws {
+        let config = try load("http:\n  oauth:\n    resource: https://f.example.com/mcp\n    authorization_servers: [https://a]\n    scopes: [mcp]\n")
+        #expect(config.http.oauth == {
+            var oauth = FathomConfig.OAuthSettings(resource: "https://f.example.com/mcp", authorizationServers: ["https://a"])
+            oauth.scopes = ["mcp"]
+            return oauth
+        }())
+    }
+}

@@ -455,6 +455,64 @@ async def test_bearer_tokens_map_to_client_identities(fathom_bin, ws, serve):
     ci.close()
 
 
+def hs256_jwt(claims: dict[str, Any], secret: str) -> str:
+    """A JWT signed with HS256, built from the standard library (RFC 7519 / 7515)."""
+    import base64
+    import hashlib
+    import hmac
+
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    signing_input = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode()) + "." + b64(json.dumps(claims).encode())
+    signature = hmac.new(secret.encode(), signing_input.encode(), hashlib.sha256).digest()
+    return signing_input + "." + b64(signature)
+
+
+async def test_jwt_bearer_tokens_and_protected_resource_metadata(fathom_bin, ws, serve):
+    secret = "interop-jwt-secret-0123456789abcdef"
+    (ws.project / "fathom.yaml").write_text(
+        "http:\n"
+        "  jwt:\n"
+        "    issuer: https://auth.example.com/\n"
+        "    audience: fathom\n"
+        "    hs256_secret_env: JWT_SECRET\n"
+        "  oauth:\n"
+        "    resource: https://fathom.example.com/mcp\n"
+        "    authorization_servers: [https://auth.example.com/]\n"
+        "    scopes: [fathom]\n"
+    )
+    server = serve(JWT_SECRET=secret)
+    now = int(time.time())
+    good = {"iss": "https://auth.example.com/", "aud": "fathom", "sub": "alice@example.com", "exp": now + 300}
+
+    metadata = httpx.get(server.base + "/.well-known/oauth-protected-resource/mcp")
+    assert metadata.status_code == 200
+    assert metadata.json()["authorization_servers"] == ["https://auth.example.com/"]
+    assert metadata.json()["resource"] == "https://fathom.example.com/mcp"
+
+    anonymous = httpx.post(server.mcp_url, json=initialize_body(), headers=ACCEPT_BOTH)
+    assert anonymous.status_code == 401
+    assert 'resource_metadata="https://fathom.example.com/.well-known/oauth-protected-resource/mcp"' in anonymous.headers["www-authenticate"]
+
+    for bad, reason in [
+        ({**good, "exp": now - 600}, "expired"),
+        ({**good, "aud": "someone-else"}, "audience"),
+        ({**good, "iss": "https://evil.example.com/"}, "issuer"),
+    ]:
+        refused = httpx.post(server.mcp_url, json=initialize_body(), headers={**ACCEPT_BOTH, "Authorization": f"Bearer {hs256_jwt(bad, secret)}"})
+        assert refused.status_code == 401 and reason in refused.json()["error"]["message"], refused.text
+        assert 'error="invalid_token"' in refused.headers["www-authenticate"]
+    forged = httpx.post(server.mcp_url, json=initialize_body(), headers={**ACCEPT_BOTH, "Authorization": f"Bearer {hs256_jwt(good, 'x' * 40)}"})
+    assert forged.status_code == 401
+
+    client = RawHTTP(server.base, hs256_jwt(good, secret))
+    client.initialize()
+    client.request("tools/call", {"name": "read_text_file", "arguments": {"path": str(ws.root / "hello.txt")}})
+    assert ws.wait_audit_row(tool="read_text_file")["client"] == "alice@example.com"
+    client.close()
+
+
 def test_non_loopback_bind_needs_auth(fathom_bin, ws):
     proc = subprocess.run(
         [str(fathom_bin), "serve", "--host", "0.0.0.0", "--port", "0"],
