@@ -33,6 +33,7 @@ final class InFlightCalls: Sendable {
     }
 
     var running: [Task<Void, Never>] { tasks.withLock { Array($0.values) } }
+    var isEmpty: Bool { tasks.withLock { $0.isEmpty } }
 
     func cancelAll() {
         let all = tasks.withLock { tasks in

@@ -39,6 +39,10 @@ extension MCPSession {
     }
 
     func subscribe(id: ID, params: [String: JSONValue]) throws -> Data {
+        guard canPush else {
+            throw JSONRPC.Failure(
+                JSONRPC.methodNotFound, "Method not found: resources/subscribe needs a session that can receive notifications; this server runs stateless.")
+        }
         guard let uri = params["uri"]?.stringValue else {
             throw JSONRPC.Failure.invalidParams("Invalid params: resources/subscribe needs a string \"uri\".")
         }

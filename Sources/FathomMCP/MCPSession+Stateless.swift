@@ -32,11 +32,16 @@ extension MCPSession {
         return session
     }
 
-    static func capabilities(_ version: String) -> Server.Capabilities {
+    /// - Parameter canPush: the transport can deliver messages outside a request's reply; without that
+    ///   (`http.stateless`), subscriptions and list-changed notifications are not offered.
+    static func capabilities(_ version: String, canPush: Bool) -> Server.Capabilities {
         Server.Capabilities(
-            completions: version >= "2025-03-26" ? .init() : nil, logging: .init(), prompts: .init(listChanged: true),
-            resources: .init(subscribe: true, listChanged: true), tools: .init(listChanged: true))
+            completions: version >= "2025-03-26" ? .init() : nil, logging: .init(), prompts: .init(listChanged: canPush),
+            resources: .init(subscribe: canPush, listChanged: canPush), tools: .init(listChanged: canPush))
     }
+
+    /// Whether this session has somewhere to send unsolicited messages.
+    var canPush: Bool { !(sink is DiscardingSink) }
 
     func discover(id: ID) -> Data {
         JSONRPC.result(

@@ -43,6 +43,8 @@ public final class MCPSession: Sendable {
     var protocolVersion: String? { state.withLock { $0.protocolVersion } }
     /// `initialize` succeeded.
     public var isInitialized: Bool { protocolVersion != nil }
+    /// A tool call, read or prompt is still running.
+    public var hasRunningCalls: Bool { !inFlight.isEmpty }
     var clientRoots: [String]? { state.withLock { $0.clientRoots } }
     var logLevel: ToolContext.LogLevel? { state.withLock { $0.logLevel } }
 
@@ -274,7 +276,7 @@ public final class MCPSession: Sendable {
             throw JSONRPC.Failure(JSONRPC.invalidRequest, "Invalid request: the session is already initialized.")
         }
         let result = Initialize.Result(
-            protocolVersion: version, capabilities: Self.capabilities(version),
+            protocolVersion: version, capabilities: Self.capabilities(version, canPush: canPush),
             serverInfo: Server.Info(name: "fathom", version: services.version, title: "Fathom"),
             instructions: MCPServices.instructions)
         logger.debug("initialized", metadata: ["client": "\(client)", "protocol": "\(version)"])

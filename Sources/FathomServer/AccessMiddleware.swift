@@ -12,6 +12,11 @@ struct AccessMiddleware: RouterMiddleware {
     let authenticator: BearerAuthenticator
     let jwt: JWTVerifier?
     let limiter: RateLimiter
+    /// Failed authentications per address: a token or JWT cannot be guessed at line rate.
+    let failures = RateLimiter(rate: 5, burst: 20)
+    /// On a loopback bind, the Host header must name loopback too: a DNS-rebinding page sends its own
+    /// host name, and same-origin GETs carry no Origin header to check.
+    let checkHost: Bool
     let metrics: ServerMetrics
     /// Where RFC 9728 metadata is served, for `WWW-Authenticate`; nil when not configured.
     let resourceMetadataURL: String?
@@ -38,6 +43,11 @@ struct AccessMiddleware: RouterMiddleware {
         if Self.open.contains(request.uri.path) || request.uri.path.hasPrefix("/.well-known/oauth-protected-resource/") {
             return try await next(request, context)
         }
+        if checkHost, let host = request.head.authority, !OriginPolicy.isLoopback("http://" + host) {
+            metrics.refused("host")
+            return HTTPReply.error(
+                .misdirectedRequest, "Host '\(host.prefix(100))' is not this server: it listens on loopback only.")
+        }
         guard origins.allows(request.headers[.origin]) else {
             metrics.refused("origin")
             return HTTPReply.error(
@@ -47,17 +57,27 @@ struct AccessMiddleware: RouterMiddleware {
         var context = context
         if authenticator.isEnabled || jwt != nil {
             let header = request.headers[.authorization]
+            if failures.isLimited(context.remoteAddress) {
+                metrics.refused("auth_rate_limit")
+                return HTTPReply.error(.tooManyRequests, "Too many failed authentications from this address; retry later.", headers: [.retryAfter: "5"])
+            }
             do {
                 if let jwt, let token = BearerAuthenticator.token(in: header), Self.looksLikeJWT(token) {
                     do {
                         context.identity = try await jwt.identity(token: token)
-                    } catch {
-                        return refuse(error: "invalid_token", "\(error)")
+                    } catch let jwtError {
+                        // A static token may contain two dots too.
+                        guard authenticator.isEnabled, let identity = try? authenticator.identity(authorization: header) else {
+                            _ = failures.acquire(context.remoteAddress)
+                            return refuse(error: "invalid_token", "\(jwtError)")
+                        }
+                        context.identity = identity
                     }
                 } else {
                     context.identity = try authenticator.identity(authorization: header)
                 }
             } catch {
+                _ = failures.acquire(context.remoteAddress)
                 let reason = switch error {
                 case .missing: "Authorization required: send 'Authorization: Bearer <token>'."
                 case .malformed: "The Authorization header must be 'Bearer <token>'."

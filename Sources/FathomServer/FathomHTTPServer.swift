@@ -75,7 +75,8 @@ public struct FathomHTTPServer: Sendable {
         router.add(
             middleware: AccessMiddleware(
                 origins: OriginPolicy(allowed: settings.allowedOrigins), authenticator: BearerAuthenticator(tokens: settings.tokens),
-                jwt: jwt, limiter: RateLimiter(rate: settings.rateLimit, burst: settings.rateBurst), metrics: metrics,
+                jwt: jwt, limiter: RateLimiter(rate: settings.rateLimit, burst: settings.rateBurst), checkHost: settings.isLoopback,
+                metrics: metrics,
                 resourceMetadataURL: settings.oauth.map(ProtectedResourceMetadata.url(for:))))
         HealthRoutes(store: store, metrics: metrics).register(on: router)
         if let oauth = settings.oauth { ProtectedResourceMetadata(settings: oauth).register(on: router) }

@@ -20,7 +20,7 @@ struct LegacySSERoutes: Sendable {
     func open(_ request: Request, _ context: FathomRequestContext) -> Response {
         let session: HTTPSession
         do {
-            session = try sessions.open(identity: context.identity)
+            session = try sessions.open(identity: context.identity, legacy: true)
         } catch {
             return HTTPReply.error(
                 .serviceUnavailable, "Too many sessions (http.max_sessions = \(sessions.maxSessions)); retry later.",
@@ -30,14 +30,16 @@ struct LegacySSERoutes: Sendable {
         guard let reader = session.standalone.attach(after: nil) else {
             return HTTPReply.error(.internalServerError, "stream lost")
         }
-        session.touch(busy: 1)
         let sessions = self.sessions
         let metrics = self.metrics
-        return SSEResponse.make(request, reader: reader, style: .legacy(endpoint: "/messages?sessionId=\(session.id)"), metrics: metrics) {
-            session.touch(busy: -1)
-            await sessions.close(session.id)
-            metrics.sessionsChanged(to: sessions.count)
-        }
+        return SSEResponse.make(
+            request, reader: reader, style: .legacy(endpoint: "/messages?sessionId=\(session.id)"), metrics: metrics,
+            onStart: { session.touch(busy: 1) },
+            onEnd: {
+                session.touch(busy: -1)
+                await sessions.close(session.id)
+                metrics.sessionsChanged(to: sessions.count)
+            })
     }
 
     func post(_ original: Request, _ context: FathomRequestContext) async throws -> Response {

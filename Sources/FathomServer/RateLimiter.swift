@@ -41,6 +41,17 @@ final class RateLimiter: Sendable {
         }
     }
 
+    /// Whether `key` has no token left, without taking one.
+    func isLimited(_ key: String, now: ContinuousClock.Instant = .now) -> Bool {
+        guard isEnabled else { return false }
+        return buckets.withLock { buckets in
+            guard let bucket = buckets[key] else { return false }
+            let elapsed = now - bucket.updated
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            return bucket.tokens + seconds * rate < 1
+        }
+    }
+
     private static func dropFull(_ buckets: inout [String: Bucket], burst: Double, rate: Double, now: ContinuousClock.Instant) {
         buckets = buckets.filter { _, bucket in
             let elapsed = now - bucket.updated

@@ -24,9 +24,13 @@ enum SSEResponse {
         case legacy(endpoint: String)
     }
 
+    /// - Parameters:
+    ///   - onStart: runs when the body starts; a response whose connection is gone before then never
+    ///     runs `onStart` or `onEnd`, so what they count stays balanced.
+    ///   - onEnd: runs when the stream stops, for any reason.
     static func make(
         _ request: Request, reader: EventStream.Reader, style: Style, metrics: ServerMetrics, headers: HTTPFields = [:],
-        onEnd: @escaping @Sendable () async -> Void = {}
+        onStart: @escaping @Sendable () -> Void = {}, onEnd: @escaping @Sendable () async -> Void = {}
     ) -> Response {
         var fields = headers
         fields[.contentType] = "text/event-stream"
@@ -36,6 +40,7 @@ enum SSEResponse {
         return Response(
             status: .ok, headers: fields,
             body: ResponseBody { writer in
+                onStart()
                 metrics.streamOpened()
                 var reader = reader
                 do {

@@ -61,7 +61,24 @@ struct StatelessExchange: Sendable {
         let session = MCPSession.stateless(services: services, identity: identity, meta: meta)
         let exchange = PostExchange(canStream: canStream) { EventStream(number: 0) }
         await session.receive(body, channel: StatelessReplyChannel(exchange, method: method, version: services().version))
-        return Self.respond(await exchange.outcome(streamAfter: nil), request: request, session: session, metrics: metrics)
+        let outcome = await Self.waitCancellingOnClose(request, exchange: exchange, session: session)
+        return Self.respond(outcome, request: request, session: session, metrics: metrics)
+    }
+
+    /// In this revision a client cancels a request by closing its connection: the call is stopped then,
+    /// rather than run to the end for nobody.
+    static func waitCancellingOnClose(_ request: Request, exchange: PostExchange, session: MCPSession) async -> PostExchange.Outcome {
+        do {
+            return try await request.body.consumeWithCancellationOnInboundClose { _ in
+                await withTaskCancellationHandler {
+                    await exchange.outcome(streamAfter: nil)
+                } onCancel: {
+                    Task { await session.close(grace: .zero) }
+                }
+            }
+        } catch {
+            return .accepted
+        }
     }
 
     /// -32020 when a routing header disagrees with the body, so proxies that route on headers cannot be fooled.
@@ -126,9 +143,7 @@ struct StatelessExchange: Sendable {
             return Response(status: .accepted)
         case .stream(let stream):
             guard let reader = stream.attach(after: nil) else { return HTTPReply.error(.internalServerError, "stream lost") }
-            return SSEResponse.make(request, reader: reader, style: .plain, metrics: metrics) {
-                await session.close(grace: .zero)
-            }
+            return SSEResponse.make(request, reader: reader, style: .plain, metrics: metrics, onEnd: { await session.close(grace: .zero) })
         }
     }
 

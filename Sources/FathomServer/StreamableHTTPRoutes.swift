@@ -51,7 +51,7 @@ struct StreamableHTTPRoutes: Sendable {
         guard let session = sessions.session(id, identity: context.identity) else {
             return HTTPReply.error(.notFound, code: -32001, "Session not found: it ended or expired. Initialize a new session.")
         }
-        return Self.reply(await session.post(body, canStream: canStream), request: request, metrics: metrics)
+        return Self.reply(await session.post(body, canStream: canStream), request: request, session: session, metrics: metrics)
     }
 
     /// A POST without a session id must be `initialize`; it opens the session.
@@ -80,13 +80,13 @@ struct StreamableHTTPRoutes: Sendable {
         guard session.mcp.isInitialized else {
             await sessions.close(session.id)
             metrics.sessionsChanged(to: sessions.count)
-            return Self.reply(outcome, request: request, metrics: metrics)
+            return Self.reply(outcome, request: request, session: nil, metrics: metrics)
         }
-        return Self.reply(outcome, request: request, metrics: metrics, headers: [HTTPReply.sessionID: session.id])
+        return Self.reply(outcome, request: request, session: session, metrics: metrics, headers: [HTTPReply.sessionID: session.id])
     }
 
     static func reply(
-        _ outcome: PostExchange.Outcome, request: Request, metrics: ServerMetrics, headers: HTTPFields = [:]
+        _ outcome: PostExchange.Outcome, request: Request, session: HTTPSession?, metrics: ServerMetrics, headers: HTTPFields = [:]
     ) -> Response {
         switch outcome {
         case .json(let data):
@@ -94,7 +94,7 @@ struct StreamableHTTPRoutes: Sendable {
         case .accepted: return Response(status: .accepted, headers: headers)
         case .stream(let stream):
             guard let reader = stream.attach(after: nil) else { return HTTPReply.error(.internalServerError, "stream lost") }
-            return SSEResponse.make(request, reader: reader, style: .streamable, metrics: metrics, headers: headers)
+            return Self.stream(request, reader: reader, session: session, metrics: metrics, headers: headers)
         }
     }
 
@@ -131,10 +131,20 @@ struct StreamableHTTPRoutes: Sendable {
             }
             reader = fresh
         }
-        session.touch(busy: 1)
-        return SSEResponse.make(request, reader: reader, style: .streamable, metrics: metrics) {
-            session.touch(busy: -1)
-        }
+        return Self.stream(request, reader: reader, session: session, metrics: metrics)
+    }
+
+    /// An open stream keeps its session from expiring; a finished one that reached the client is dropped.
+    static func stream(
+        _ request: Request, reader: EventStream.Reader, session: HTTPSession?, metrics: ServerMetrics, headers: HTTPFields = [:]
+    ) -> Response {
+        SSEResponse.make(
+            request, reader: reader, style: .streamable, metrics: metrics, headers: headers,
+            onStart: { session?.touch(busy: 1) },
+            onEnd: {
+                session?.touch(busy: -1)
+                session?.forgetIfDelivered(reader.stream)
+            })
     }
 
     func delete(_ request: Request, _ context: FathomRequestContext) async -> Response {

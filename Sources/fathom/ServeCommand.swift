@@ -89,7 +89,8 @@ struct Reloader: Service {
                 let fresh = try current.runtime.reloaded(options: options, observer: observer)
                 current.replace(with: fresh)
                 sessions.announceReload()
-                FileHandle.standardError.write(Data("fathom: reloaded configuration (\(fresh.registry.count) tools)\n".utf8))
+                FileHandle.standardError.write(
+                    Data("fathom: reloaded tools, policies and prompts (\(fresh.registry.count) tools); http.* settings (address, tokens, JWT, origins, limits) apply at restart\n".utf8))
             } catch {
                 FileHandle.standardError.write(Data("fathom: reload rejected, keeping the previous configuration: \(error)\n".utf8))
             }

@@ -112,3 +112,15 @@ extension EventStream.Reader.Next: Equatable {
 extension EventStream.Reader: Equatable {
     public static func == (a: Self, b: Self) -> Bool { a.stream === b.stream }
 }
+
+@Suite struct EventStreamHostileResumeTests {
+    @Test func resumePointsBeyondWhatWasSentAreRefusedWithoutOverflow() {
+        let stream = EventStream(number: 0)
+        stream.append(Data("a".utf8))
+        #expect(stream.attach(after: Int.max) == nil)
+        #expect(stream.attach(after: 2) == nil, "sequence 2 was never sent")
+        #expect(stream.attach(after: -1) == nil)
+        #expect(stream.attach(after: 1) != nil)
+        #expect(stream.attach(after: 0) != nil)
+    }
+}

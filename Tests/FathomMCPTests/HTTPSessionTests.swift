@@ -32,14 +32,21 @@ import Testing
         #expect(listed["result"]?["tools"]?.arrayValue?.isEmpty == false)
     }
 
-    @Test func progressTurnsTheReplyIntoAStreamEndingWithTheResult() async throws {
+    /// An initialized session over a tree large enough for search_files to report progress, and a
+    /// search call (id 5) that asks for it.
+    func searchWithProgress(canStream: Bool) async throws -> (HTTPSession, Data) {
         let harness = try MCPHarness()
         for index in 0..<1200 { try "x".write(toFile: harness.sandbox + "/root/sub/f\(index)", atomically: false, encoding: .utf8) }
         let table = HTTPSessionTable(maxSessions: 10, idleTimeout: .seconds(60)) { harness.services }
         let session = try table.open(identity: nil)
-        _ = await session.post(Self.initialize, canStream: true)
+        _ = await session.post(Self.initialize, canStream: canStream)
         let call = #"{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"search_files","arguments":{"path":"\#(harness.sandbox)/root","pattern":"*.none"},"_meta":{"progressToken":"t"}}}"#
-        guard case .stream(let stream) = await session.post(Data(call.utf8), canStream: true) else {
+        return (session, Data(call.utf8))
+    }
+
+    @Test func progressTurnsTheReplyIntoAStreamEndingWithTheResult() async throws {
+        let (session, call) = try await searchWithProgress(canStream: true)
+        guard case .stream(let stream) = await session.post(call, canStream: true) else {
             Issue.record("progress should have opened a stream")
             return
         }
@@ -61,14 +68,9 @@ import Testing
     }
 
     @Test func withoutEventStreamNotificationsAreDroppedAndTheReplyIsJSON() async throws {
-        let harness = try MCPHarness()
-        for index in 0..<1200 { try "x".write(toFile: harness.sandbox + "/root/sub/f\(index)", atomically: false, encoding: .utf8) }
-        let table = HTTPSessionTable(maxSessions: 10, idleTimeout: .seconds(60)) { harness.services }
-        let session = try table.open(identity: nil)
-        _ = await session.post(Self.initialize, canStream: false)
-        let call = #"{"jsonrpc":"2.0","id":6,"method":"tools/call","params":{"name":"search_files","arguments":{"path":"\#(harness.sandbox)/root","pattern":"*.none"},"_meta":{"progressToken":"t"}}}"#
-        let reply = try json(await session.post(Data(call.utf8), canStream: false))
-        #expect(reply["id"] == 6 && reply["result"] != nil)
+        let (session, call) = try await searchWithProgress(canStream: false)
+        let reply = try json(await session.post(call, canStream: false))
+        #expect(reply["id"] == 5 && reply["result"] != nil)
     }
 
     @Test func aSlowReplyBecomesAResumableStreamWithAPrimingEvent() async throws {

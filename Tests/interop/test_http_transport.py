@@ -352,12 +352,26 @@ async def test_standalone_stream_delivers_what_was_sent_while_disconnected(serve
     assert "result" in client.request("resources/subscribe", {"uri": uri})
     (ws.root / "notes.md").write_text("changed once\n")
     # No GET stream is open yet: the update waits in the session's stream.
+    seen = None
     with httpx.Client(timeout=REQUEST_TIMEOUT) as get:
         with get.stream("GET", server.mcp_url, headers=client.headers(Accept="text/event-stream")) as stream:
+            assert stream.status_code == 200
             for event in sse_events(stream.iter_lines()):
                 if event.get("data") and "resources/updated" in event["data"]:
-                    assert json.loads(event["data"])["params"]["uri"] == uri
+                    seen = json.loads(event["data"])
                     break
+    assert seen is not None and seen["params"]["uri"] == uri
+
+
+async def test_hostile_last_event_ids(serve, raw_http):
+    server = serve()
+    client = raw_http(server)
+    client.initialize()
+    for last in ["0-9223372036854775807", "0-99", "7-1", "x-1", "0--1", "-".join(["1"] * 40)]:
+        reply = client.client.get("/mcp", headers=client.headers(Accept="text/event-stream", **{"Last-Event-ID": last}))
+        assert reply.status_code == 400, (last, reply.status_code, reply.text)
+        assert reply.json()["error"]["message"]
+    assert client.request("ping")["result"] == {}, "the server must survive every one of them"
 
 
 async def test_five_hundred_sessions_at_once(serve):
@@ -408,6 +422,19 @@ async def test_origin_checks(serve):
     for origin in [f"http://127.0.0.1:{server.port}", "http://localhost:3000", "https://app.example.org"]:
         assert httpx.post(server.mcp_url, json=body, headers={**ACCEPT_BOTH, "Origin": origin}).status_code == 200, origin
     assert httpx.post(server.mcp_url, json=body, headers=ACCEPT_BOTH).status_code == 200
+    # GETs are checked too: an event stream or the metrics page must not be readable from a hostile page.
+    for path in ["/mcp", "/sse", "/metrics"]:
+        assert httpx.get(server.base + path, headers={"Accept": "text/event-stream", "Origin": "https://evil.example.com"}).status_code == 403
+
+
+async def test_dns_rebinding_host_names_are_refused_on_loopback(serve):
+    """After a rebinding, a hostile page's requests carry its own host name, and same-origin GETs no Origin."""
+    server = serve()
+    for path in ["/metrics", "/sse", "/mcp"]:
+        reply = httpx.get(server.base + path, headers={"Host": f"evil.example.com:{server.port}", "Accept": "text/event-stream"})
+        assert reply.status_code == 421, (path, reply.status_code)
+    ok = httpx.post(server.mcp_url, json=initialize_body(), headers={**ACCEPT_BOTH, "Host": f"localhost:{server.port}"})
+    assert ok.status_code == 200
 
 
 async def test_bearer_tokens_map_to_client_identities(fathom_bin, ws, serve):
@@ -454,6 +481,18 @@ async def test_bearer_tokens_map_to_client_identities(fathom_bin, ws, serve):
     ops.close()
     ci.close()
 
+    # Guessing is throttled per address: a burst of bad tokens ends in 429.
+    statuses = [
+        httpx.post(server.mcp_url, json=body, headers={**ACCEPT_BOTH, "Authorization": f"Bearer guess-{i:020d}"}).status_code
+        for i in range(30)
+    ]
+    assert statuses[0] == 401 and 429 in statuses
+    # The throttle is per address and refills: a valid token works again a moment later.
+    time.sleep(1.0)
+    again = RawHTTP(server.base, TOKEN)
+    again.initialize()
+    again.close()
+
 
 def hs256_jwt(claims: dict[str, Any], secret: str) -> str:
     """A JWT signed with HS256, built from the standard library (RFC 7519 / 7515)."""
@@ -477,6 +516,9 @@ async def test_jwt_bearer_tokens_and_protected_resource_metadata(fathom_bin, ws,
         "    issuer: https://auth.example.com/\n"
         "    audience: fathom\n"
         "    hs256_secret_env: JWT_SECRET\n"
+        "  tokens:\n"
+        "    - client: dotted\n"
+        "      token: dotted.static.token-0123456789\n"
         "  oauth:\n"
         "    resource: https://fathom.example.com/mcp\n"
         "    authorization_servers: [https://auth.example.com/]\n"
@@ -505,6 +547,11 @@ async def test_jwt_bearer_tokens_and_protected_resource_metadata(fathom_bin, ws,
         assert 'error="invalid_token"' in refused.headers["www-authenticate"]
     forged = httpx.post(server.mcp_url, json=initialize_body(), headers={**ACCEPT_BOTH, "Authorization": f"Bearer {hs256_jwt(good, 'x' * 40)}"})
     assert forged.status_code == 401
+
+    # A static token with two dots is still a static token when it is not a JWT.
+    dotted = RawHTTP(server.base, "dotted.static.token-0123456789")
+    dotted.initialize()
+    dotted.close()
 
     client = RawHTTP(server.base, hs256_jwt(good, secret))
     client.initialize()

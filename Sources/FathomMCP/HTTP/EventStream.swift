@@ -89,6 +89,9 @@ public final class EventStream: Sendable {
     /// The sequence number of the newest message; a new reader starting here sees only what comes next.
     public var lastSequence: Int { state.withLock { $0.nextSequence - 1 } }
 
+    /// Every message appended so far reached a connection.
+    public var isFullyDelivered: Bool { state.withLock { $0.delivered >= $0.nextSequence - 1 } }
+
     /// The oldest message still buffered (or the next to come, when none is).
     public var oldestSequence: Int {
         state.withLock { $0.head < $0.events.count ? $0.events[$0.head].sequence : $0.nextSequence }
@@ -96,10 +99,14 @@ public final class EventStream: Sendable {
 
     /// Makes a new reader the stream's only one; an earlier reader ends at its next wait.
     /// - Parameter after: the last sequence the client saw; nil to start after what was last delivered.
-    /// - Returns: nil when messages after `after` have already left the buffer.
+    /// - Returns: nil when messages after `after` have already left the buffer, or `after` names a
+    ///   message that was never sent (a client cannot skip ahead, and huge numbers must not overflow).
     public func attach(after: Int?) -> Reader? {
         let attached = state.withLock { state -> (Int, Int, CheckedContinuation<Void, Never>?)? in
-            if let after, state.head < state.events.count, after + 1 < state.events[state.head].sequence { return nil }
+            if let after {
+                guard after >= 0, after < state.nextSequence else { return nil }
+                if state.head < state.events.count, after < state.events[state.head].sequence - 1 { return nil }
+            }
             state.reader += 1
             return (state.reader, after ?? state.delivered, Self.takeWaiter(&state))
         }
@@ -158,6 +165,7 @@ public final class EventStream: Sendable {
         state.withLock { state in
             guard state.reader == reader else { return .done }
             let oldest = state.head < state.events.count ? state.events[state.head].sequence : state.nextSequence
+            // position < nextSequence always (attach checks it), so this cannot overflow.
             let wanted = max(position + 1, oldest)
             if wanted < state.nextSequence {
                 return .event(state.events[state.head + (wanted - oldest)])

@@ -12,23 +12,28 @@ public final class HTTPSession: Sendable {
     /// Stream 0: messages that belong to no request (`resources/updated`, requests to the client).
     public let standalone: EventStream
 
-    /// Finished POST streams kept for resumption.
-    static let keptStreams = 32
+    /// POST streams kept for resumption: finished ones leave once fully delivered, or when newer ones push them out.
+    static let keptStreams = 8
+    /// A legacy SSE session lives as long as its stream; without one it ends this soon.
+    public let isLegacy: Bool
 
     private struct State {
         var streams: [Int: EventStream] = [:]
         var nextStream = 1
         var lastActivity = ContinuousClock.now
         var busy = 0
-        var closed = false
     }
 
     private let state = Mutex(State())
 
     private let scheduler: PostExchange.Scheduler?
 
-    init(id: String, identity: String?, services: @escaping @Sendable () -> MCPServices, scheduler: PostExchange.Scheduler? = nil) {
+    init(
+        id: String, identity: String?, services: @escaping @Sendable () -> MCPServices, scheduler: PostExchange.Scheduler? = nil,
+        legacy: Bool = false
+    ) {
         self.scheduler = scheduler
+        self.isLegacy = legacy
         self.id = id
         self.identity = identity
         let standalone = EventStream(number: 0)
@@ -77,6 +82,7 @@ public final class HTTPSession: Sendable {
         }
         let found: EventStream? = number == 0 ? standalone : state.withLock { $0.streams[number] }
         guard let stream = found else { throw ResumeError.unknownStream }
+        guard sequence <= stream.lastSequence else { throw ResumeError.malformed }
         guard let reader = stream.attach(after: sequence) else { throw ResumeError.expired(oldest: stream.oldestSequence) }
         return reader
     }
@@ -89,14 +95,21 @@ public final class HTTPSession: Sendable {
         }
     }
 
+    /// No request, stream or tool call in progress, and nothing since `deadline`.
     func isIdle(since deadline: ContinuousClock.Instant) -> Bool {
-        state.withLock { $0.busy == 0 && $0.lastActivity < deadline }
+        state.withLock { $0.busy == 0 && $0.lastActivity < deadline } && !mcp.hasRunningCalls
+    }
+
+    /// A finished stream whose every event reached the client is not needed for resumption any more.
+    public func forgetIfDelivered(_ stream: EventStream) {
+        guard stream.number != 0, stream.isFinished, stream.isFullyDelivered else { return }
+        state.withLock { _ = $0.streams.removeValue(forKey: stream.number) }
     }
 
     /// Ends the session: running calls are cancelled and every stream finishes.
     func close() async {
         let streams = state.withLock { state -> [EventStream] in
-            state.closed = true
+            defer { state.streams.removeAll() }
             return Array(state.streams.values)
         }
         await mcp.close(grace: .seconds(1))

@@ -24,10 +24,14 @@ public final class HTTPSessionTable: Sendable {
 
     public struct Full: Error {}
 
+    /// A legacy SSE session whose stream is gone (or never started) ends after this, whatever the idle timeout.
+    static let legacyGrace = Duration.seconds(30)
+
     /// Opens a session for `identity`.
+    /// - Parameter legacy: an HTTP+SSE session, which is useless without its stream.
     /// - Throws: ``Full`` at the cap.
-    public func open(identity: String?) throws(Full) -> HTTPSession {
-        let session = HTTPSession(id: Self.newID(), identity: identity, services: services, scheduler: scheduler)
+    public func open(identity: String?, legacy: Bool = false) throws(Full) -> HTTPSession {
+        let session = HTTPSession(id: Self.newID(), identity: identity, services: services, scheduler: scheduler, legacy: legacy)
         try sessions.withLock { sessions throws(Full) in
             guard sessions.count < maxSessions else { throw Full() }
             sessions[session.id] = session
@@ -58,8 +62,9 @@ public final class HTTPSessionTable: Sendable {
     @discardableResult
     public func closeIdle(now: ContinuousClock.Instant = .now) async -> Int {
         let deadline = now - idleTimeout
+        let legacyDeadline = now - min(idleTimeout, Self.legacyGrace)
         let idle = sessions.withLock { sessions -> [HTTPSession] in
-            let idle = sessions.values.filter { $0.isIdle(since: deadline) }
+            let idle = sessions.values.filter { $0.isIdle(since: $0.isLegacy ? legacyDeadline : deadline) }
             for session in idle { sessions[session.id] = nil }
             return idle
         }
@@ -72,13 +77,15 @@ public final class HTTPSessionTable: Sendable {
         for session in sessions.withLock({ Array($0.values) }) { session.mcp.announceReload() }
     }
 
-    /// Ends every session (shutdown).
+    /// Ends every session (shutdown), all at once so their grace periods overlap.
     public func closeAll() async {
         let all = sessions.withLock { sessions in
             defer { sessions.removeAll() }
             return Array(sessions.values)
         }
-        for session in all { await session.close() }
+        await withTaskGroup(of: Void.self) { group in
+            for session in all { group.addTask { await session.close() } }
+        }
     }
 
     /// 128 bits from the system's cryptographic generator (getrandom on Linux), as 32 hex digits.
