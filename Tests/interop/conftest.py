@@ -37,6 +37,7 @@ import mcp_types as types
 import pytest
 import httpx2
 from mcp import ClientSession, StdioServerParameters, stdio_client
+from mcp.client import Client
 from mcp.client.sse import sse_client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPError
@@ -292,6 +293,13 @@ class Conn:
         assert not result.is_error, f"{name}({arguments}) failed: {text_of(result)}"
         return result
 
+    async def alive(self) -> None:
+        """A round trip that every revision has (2026-07-28 has no ping)."""
+        if self.init is None:
+            await self.session.list_tools()
+        else:
+            await self.session.send_ping()
+
     async def call_err(self, name: str, arguments: dict[str, Any] | None = None) -> str:
         result = await self.call(name, arguments)
         assert result.is_error, f"{name}({arguments}) should have failed, got: {text_of(result)[:500]}"
@@ -390,7 +398,7 @@ def serve(fathom_bin: Path, ws: Workspace):
 
 # The transport open_session uses when a test does not name one; test modules that run over every
 # transport set it from a parametrized fixture (tests run one at a time).
-TRANSPORTS = ["stdio", "http", "sse"]
+TRANSPORTS = ["stdio", "http", "sse", "stateless"]
 default_transport = {"name": "stdio"}
 
 
@@ -441,6 +449,15 @@ async def open_session(
 ) -> AsyncIterator[Conn]:
     transport = transport or default_transport["name"]
     stderr_path = ws.stderr_path()
+    if transport == "stateless":
+        # The 2026-07-28 revision: no handshake, every request stands alone (the SDK's Client).
+        server = ServeProcess(fathom_bin, env if env is not None else ws.env(), cwd or ws.project, stderr_path, None)
+        try:
+            async with Client(server.mcp_url, mode="2026-07-28", cache=None, read_timeout_seconds=REQUEST_TIMEOUT) as client:
+                yield Conn(client, None, Recorder(), stderr_path)  # type: ignore[arg-type]
+        finally:
+            server.stop()
+        return
     with open(stderr_path, "w") as errlog:
         try:
             async with client_streams(

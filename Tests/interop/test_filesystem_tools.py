@@ -1,5 +1,5 @@
-"""The filesystem tools' behaviour, through the official SDK at the newest protocol version, over each
-transport: stdio, Streamable HTTP and legacy HTTP+SSE."""
+"""The filesystem tools' behaviour, through the official SDK over each transport: stdio, Streamable HTTP
+and legacy HTTP+SSE at the newest handshake revision, and the stateless 2026-07-28 revision."""
 
 from __future__ import annotations
 
@@ -123,7 +123,7 @@ async def test_schema_invalid_arguments_are_tool_errors(fathom_bin, ws):
         await conn.call_err("read_text_file", {"path": 42})
         await conn.call_err("read_multiple_files", {"paths": "not-an-array"})
         await conn.call_err("list_directory_with_sizes", {"path": str(ws.root), "sortBy": "colour"})
-        await conn.session.send_ping()
+        await conn.alive()
 
 
 # --- listing ---------------------------------------------------------------------------------
