@@ -39,7 +39,13 @@ struct StreamableHTTPRoutes: Sendable {
         case .failure(let refusal): return refusal.response
         }
         let version = request.headers[HTTPReply.protocolVersion]
-        if let version, StatelessExchange.isStateless(version) || !ProtocolVersion.supported.contains(version) {
+        if let version, !ProtocolVersion.supported.contains(version) {
+            // A stateless-revision request (even one naming a version we lack: it gets -32020 or -32022 with
+            // the versions we speak), or a session request with a version no revision has.
+            guard StatelessExchange.isStateless(version) || Self.contains(body, "io.modelcontextprotocol/protocolVersion") else {
+                let known = ([ProtocolVersion.stateless] + ProtocolVersion.supported).joined(separator: ", ")
+                return HTTPReply.error(.badRequest, "Unsupported MCP-Protocol-Version '\(version.prefix(40))'; this server speaks \(known).")
+            }
             return await stateless.handle(request, body: body, identity: context.identity, canStream: canStream)
         }
         if statelessOnly {

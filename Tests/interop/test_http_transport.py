@@ -631,6 +631,8 @@ async def test_malformed_and_hostile_requests(serve, raw_http):
     assert form.status_code == 415
     deep = post(b"[" * 100_000)
     assert deep.status_code == 400
+    bad_version = post(b'{"jsonrpc":"2.0","id":3,"method":"ping"}', **{"MCP-Protocol-Version": "1999-01-01"})
+    assert bad_version.status_code == 400 and "1999-01-01" in bad_version.json()["error"]["message"]
     # Still healthy.
     assert client.request("ping")["result"] == {}
 
