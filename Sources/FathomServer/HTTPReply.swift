@@ -24,8 +24,4 @@ enum HTTPReply {
         ])
         return json(Data(body), status: status, headers: headers)
     }
-
-    static func accepted() -> Response {
-        Response(status: .accepted)
-    }
 }

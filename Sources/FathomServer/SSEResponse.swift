@@ -36,6 +36,9 @@ enum SSEResponse {
         fields[.contentType] = "text/event-stream"
         fields[.cacheControl] = "no-cache, no-transform"
         fields[HTTPField.Name("X-Accel-Buffering")!] = "no"
+        // Watching for the client's disconnect makes Hummingbird close the connection when the stream ends;
+        // saying so up front keeps clients from reusing it for their next request.
+        fields[.connection] = "close"
         let stream = reader.stream
         return Response(
             status: .ok, headers: fields,

@@ -61,24 +61,10 @@ struct StatelessExchange: Sendable {
         let session = MCPSession.stateless(services: services, identity: identity, meta: meta)
         let exchange = PostExchange(canStream: canStream) { EventStream(number: 0) }
         await session.receive(body, channel: StatelessReplyChannel(exchange, method: method, version: services().version))
-        let outcome = await Self.waitCancellingOnClose(request, exchange: exchange, session: session)
-        return Self.respond(outcome, request: request, session: session, metrics: metrics)
-    }
-
-    /// In this revision a client cancels a request by closing its connection: the call is stopped then,
-    /// rather than run to the end for nobody.
-    static func waitCancellingOnClose(_ request: Request, exchange: PostExchange, session: MCPSession) async -> PostExchange.Outcome {
-        do {
-            return try await request.body.consumeWithCancellationOnInboundClose { _ in
-                await withTaskCancellationHandler {
-                    await exchange.outcome(streamAfter: nil)
-                } onCancel: {
-                    Task { await session.close(grace: .zero) }
-                }
-            }
-        } catch {
-            return .accepted
-        }
+        // Not cancelled when the client closes its connection while waiting for a JSON reply: watching
+        // for that (Hummingbird's consumeWithInboundCloseHandler) also closes the connection after every
+        // response, which costs keep-alive and races clients that reuse it. Tool budgets bound the call.
+        return Self.respond(await exchange.outcome(streamAfter: nil), request: request, session: session, metrics: metrics)
     }
 
     /// -32020 when a routing header disagrees with the body, so proxies that route on headers cannot be fooled.
