@@ -2,9 +2,10 @@ import FathomCore
 import HTTPTypes
 import Hummingbird
 
-/// Runs before every route but the health checks: Origin check (403), authentication (401), then
-/// the caller's rate limit (429 with `Retry-After`). The identity it finds goes into the context,
-/// and from there into Policy and the audit row of every tool call.
+/// Runs before every route but the health checks and the RFC 9728 metadata: Host check on loopback
+/// binds (421), Origin check (403), the failed-authentication throttle (429), authentication (401),
+/// then the caller's rate limit (429 with `Retry-After`). The identity it finds goes into the context,
+/// and from there into Policy, session ownership and the audit row of every tool call.
 struct AccessMiddleware: RouterMiddleware {
     typealias Context = FathomRequestContext
 
