@@ -16,47 +16,23 @@ struct BearerTokens {
     func parse(_ node: Node, file: String) throws -> [FathomConfig.BearerToken] {
         guard case .sequence(let items) = node else {
             throw ConfigError.invalidValue(
-                location: Self.location(node, file), key: "http.tokens",
+                location: ConfigMapping.location(node, file), key: "http.tokens",
                 expected: "a list of {client, token | token_env | token_file}", got: "something else")
         }
         return try items.map { item in
-            guard case .mapping(let fields) = item else {
+            let fields = try ConfigMapping.fields(
+                item, file: file, key: "http.tokens", known: ["client", "token", "token_env", "token_file"],
+                expected: "a mapping with client and one of token, token_env, token_file")
+            let sources = ["token", "token_env", "token_file"].filter { fields[$0] != nil }
+            guard let client = try fields["client"]?.string(), sources.count == 1, let value = fields[sources[0]] else {
                 throw ConfigError.invalidValue(
-                    location: Self.location(item, file), key: "http.tokens",
-                    expected: "a mapping with client and one of token, token_env, token_file", got: "something else")
+                    location: ConfigMapping.location(item, file), key: "http.tokens",
+                    expected: "a client and exactly one of token, token_env, token_file", got: "\(sources.count) token sources")
             }
-            var client: String?
-            var secret: String?
-            var sources = 0
-            for (keyNode, valueNode) in fields {
-                let field = keyNode.scalar?.string ?? ""
-                let value = ConfigValue(node: valueNode, file: file, key: "http.tokens.\(field)")
-                switch field {
-                case "client": client = try value.string()
-                case "token":
-                    sources += 1
-                    secret = try value.string()
-                case "token_env":
-                    sources += 1
-                    let name = try value.string()
-                    guard let text = environment[name], !text.isEmpty else {
-                        throw ConfigError.invalidValue(
-                            location: value.location, key: value.key, expected: "the name of a set environment variable",
-                            got: "'\(name)', which is not set")
-                    }
-                    secret = text
-                case "token_file":
-                    sources += 1
-                    secret = try Self.readSecret(ConfigLoader.absolute(try value.string(), from: home), value: value)
-                default:
-                    throw ConfigError.unknownKey(
-                        location: Self.location(keyNode, file), key: field, expected: ["client", "token", "token_env", "token_file"])
-                }
-            }
-            guard let client, let secret, sources == 1 else {
-                throw ConfigError.invalidValue(
-                    location: Self.location(item, file), key: "http.tokens",
-                    expected: "a client and exactly one of token, token_env, token_file", got: "\(sources) token sources")
+            let secret = switch sources[0] {
+            case "token": try value.string()
+            case "token_env": try ConfigMapping.environmentSecret(value, environment)
+            default: try ConfigMapping.fileSecret(value, home: home)
             }
             return FathomConfig.BearerToken(
                 client: client,
@@ -73,21 +49,5 @@ struct BearerTokens {
                 got: "\(trimmed.count) characters")
         }
         return trimmed
-    }
-
-    static func readSecret(_ path: String, value: ConfigValue, limit: Int = 4096) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw ConfigError.unreadable(file: path, reason: "the file for \(value.key) is missing or unreadable")
-        }
-        defer { try? handle.close() }
-        let data = (try? handle.read(upToCount: limit + 1)) ?? Data()
-        guard data.count <= limit, let text = String(data: data, encoding: .utf8) else {
-            throw ConfigError.unreadable(file: path, reason: "the file for \(value.key) must be UTF-8 text of at most \(limit) bytes")
-        }
-        return text
-    }
-
-    static func location(_ node: Node, _ file: String) -> String {
-        "\(file):\(node.mark?.line ?? 0):\(node.mark?.column ?? 0)"
     }
 }

@@ -125,14 +125,14 @@ public struct ConfigLoader: Sendable {
         for (keyNode, valueNode) in mapping {
             let key = keyNode.scalar?.string ?? ""
             guard topKeys.contains(key) else {
-                throw ConfigError.unknownKey(location: Self.location(keyNode, file), key: key, expected: topKeys.sorted())
+                throw ConfigError.unknownKey(location: ConfigMapping.location(keyNode, file), key: key, expected: topKeys.sorted())
             }
             if let setting = Self.settings.first(where: { $0.section == nil && $0.key == key }) {
                 try setting.apply(&config, ConfigValue(node: valueNode, file: file, key: key))
             } else {
                 guard case .mapping(let sub) = valueNode else {
                     throw ConfigError.invalidValue(
-                        location: Self.location(valueNode, file), key: key, expected: "a mapping", got: "a value")
+                        location: ConfigMapping.location(valueNode, file), key: key, expected: "a mapping", got: "a value")
                 }
                 try applySection(key, mapping: sub, file: file, to: &config, sectionFiles: &sectionFiles)
             }
@@ -163,7 +163,7 @@ public struct ConfigLoader: Sendable {
                 config.http.oauth = try HTTPAuthSettings(environment: environment, home: config.home).oauth(valueNode, file: file)
             } else {
                 throw ConfigError.unknownKey(
-                    location: Self.location(keyNode, file), key: key, expected: (known.map(\.key) + freeform).sorted())
+                    location: ConfigMapping.location(keyNode, file), key: key, expected: (known.map(\.key) + freeform).sorted())
             }
         }
     }
@@ -171,7 +171,7 @@ public struct ConfigLoader: Sendable {
     private static func clientRules(_ node: Node, file: String) throws -> [FathomConfig.ClientRule] {
         guard case .mapping(let mapping) = node else {
             throw ConfigError.invalidValue(
-                location: location(node, file), key: "policy.clients",
+                location: ConfigMapping.location(node, file), key: "policy.clients",
                 expected: "a mapping from client name (glob) to {read_only, allow, deny}", got: "something else")
         }
         return try mapping.map { keyNode, valueNode in
@@ -179,7 +179,7 @@ public struct ConfigLoader: Sendable {
             var rule = FathomConfig.ClientRule(client: name)
             guard case .mapping(let fields) = valueNode else {
                 throw ConfigError.invalidValue(
-                    location: location(valueNode, file), key: "policy.clients.\(name)",
+                    location: ConfigMapping.location(valueNode, file), key: "policy.clients.\(name)",
                     expected: "a mapping with read_only, allow or deny", got: "something else")
             }
             for (fieldNode, fieldValue) in fields {
@@ -191,7 +191,7 @@ public struct ConfigLoader: Sendable {
                 case "deny": rule.deny = try value.strings()
                 default:
                     throw ConfigError.unknownKey(
-                        location: location(fieldNode, file), key: field, expected: ["allow", "deny", "read_only"])
+                        location: ConfigMapping.location(fieldNode, file), key: field, expected: ["allow", "deny", "read_only"])
                 }
             }
             return rule
@@ -222,10 +222,6 @@ public struct ConfigLoader: Sendable {
         default:
             return .syntax(file: file, line: 0, column: 0, problem: "\(error)")
         }
-    }
-
-    private static func location(_ node: Node, _ file: String) -> String {
-        "\(file):\(node.mark?.line ?? 0):\(node.mark?.column ?? 0)"
     }
 
     static func absolute(_ path: String, from base: String) -> String {

@@ -21,37 +21,32 @@ struct HTTPAuthSettings {
     let home: String
 
     func jwt(_ node: Node, file: String) throws -> FathomConfig.JWTSettings {
-        let fields = try Self.fields(
-            node, file: file, key: "http.jwt",
-            known: ["issuer", "audience", "jwks_file", "hs256_secret_env", "hs256_secret_file", "client_claim", "leeway_seconds"])
+        let known = ["issuer", "audience", "jwks_file", "hs256_secret_env", "hs256_secret_file", "client_claim", "leeway_seconds"]
+        let fields = try ConfigMapping.fields(
+            node, file: file, key: "http.jwt", known: known, expected: "a mapping of \(known.joined(separator: ", "))")
         guard let issuer = try fields["issuer"]?.string(), let audience = try fields["audience"]?.string() else {
             throw ConfigError.invalidValue(
-                location: BearerTokens.location(node, file), key: "http.jwt", expected: "issuer and audience", got: "neither or one")
+                location: ConfigMapping.location(node, file), key: "http.jwt", expected: "issuer and audience", got: "neither or one")
         }
         let sources = ["jwks_file", "hs256_secret_env", "hs256_secret_file"].filter { fields[$0] != nil }
         guard sources.count == 1, let source = sources.first, let value = fields[source] else {
             throw ConfigError.invalidValue(
-                location: BearerTokens.location(node, file), key: "http.jwt",
+                location: ConfigMapping.location(node, file), key: "http.jwt",
                 expected: "exactly one of jwks_file, hs256_secret_env, hs256_secret_file", got: "\(sources.count)")
         }
         let key: FathomConfig.JWTSettings.Key
         switch source {
         case "jwks_file":
-            let text = try BearerTokens.readSecret(ConfigLoader.absolute(try value.string(), from: home), value: value, limit: 1 << 20)
+            let text = try ConfigMapping.fileSecret(value, home: home, limit: 1 << 20)
             guard (try? JSONParser.parse(Data(text.utf8)))?["keys"]?.arrayValue != nil else {
                 throw ConfigError.invalidValue(
                     location: value.location, key: value.key, expected: "a JSON Web Key Set ({\"keys\": [...]})", got: "other content")
             }
             key = .jwks(text)
         case "hs256_secret_env":
-            let name = try value.string()
-            guard let secret = environment[name], !secret.isEmpty else {
-                throw ConfigError.invalidValue(
-                    location: value.location, key: value.key, expected: "the name of a set environment variable", got: "'\(name)', which is not set")
-            }
-            key = .hs256(try Self.strongSecret(secret, value))
+            key = .hs256(try Self.strongSecret(try ConfigMapping.environmentSecret(value, environment), value))
         default:
-            let secret = try BearerTokens.readSecret(ConfigLoader.absolute(try value.string(), from: home), value: value)
+            let secret = try ConfigMapping.fileSecret(value, home: home)
             key = .hs256(try Self.strongSecret(secret.trimmingCharacters(in: .whitespacesAndNewlines), value))
         }
         var settings = FathomConfig.JWTSettings(issuer: issuer, audience: audience, key: key)
@@ -61,12 +56,14 @@ struct HTTPAuthSettings {
     }
 
     func oauth(_ node: Node, file: String) throws -> FathomConfig.OAuthSettings {
-        let fields = try Self.fields(node, file: file, key: "http.oauth", known: ["resource", "authorization_servers", "scopes"])
+        let known = ["resource", "authorization_servers", "scopes"]
+        let fields = try ConfigMapping.fields(
+            node, file: file, key: "http.oauth", known: known, expected: "a mapping of \(known.joined(separator: ", "))")
         guard let resource = try fields["resource"]?.string(), let servers = try fields["authorization_servers"]?.strings(),
             !servers.isEmpty
         else {
             throw ConfigError.invalidValue(
-                location: BearerTokens.location(node, file), key: "http.oauth",
+                location: ConfigMapping.location(node, file), key: "http.oauth",
                 expected: "resource and a non-empty authorization_servers list", got: "something missing")
         }
         guard resource.hasPrefix("https://") || resource.hasPrefix("http://") else {
@@ -85,22 +82,5 @@ struct HTTPAuthSettings {
                 location: value.location, key: value.key, expected: "an HS256 secret of at least 32 bytes", got: "\(secret.utf8.count) bytes")
         }
         return secret
-    }
-
-    private static func fields(_ node: Node, file: String, key: String, known: [String]) throws -> [String: ConfigValue] {
-        guard case .mapping(let mapping) = node else {
-            throw ConfigError.invalidValue(
-                location: BearerTokens.location(node, file), key: key, expected: "a mapping of \(known.joined(separator: ", "))",
-                got: "something else")
-        }
-        var fields: [String: ConfigValue] = [:]
-        for (keyNode, valueNode) in mapping {
-            let name = keyNode.scalar?.string ?? ""
-            guard known.contains(name) else {
-                throw ConfigError.unknownKey(location: BearerTokens.location(keyNode, file), key: name, expected: known.sorted())
-            }
-            fields[name] = ConfigValue(node: valueNode, file: file, key: "\(key).\(name)")
-        }
-        return fields
     }
 }

@@ -2,6 +2,7 @@ import FathomCore
 import FathomTools
 import Foundation
 import MCP
+import Synchronization
 
 /// The stateless 2026-07-28 revision: no `initialize`; each request carries its protocol version,
 /// client capabilities and client info in `params._meta`, and `server/discover` replaces the handshake.
@@ -56,9 +57,12 @@ extension MCPSession {
 
     /// Adds what every 2026-07-28 result carries: `resultType`, cache hints on lists and reads, and the
     /// server's identity in `_meta`.
-    static func statelessReply(_ reply: Data, method: String, version: String) -> Data {
-        guard case .object(var message)? = try? JSONParser.parse(reply), case .object(var result)? = message["result"] else {
-            return reply
+    /// - Returns: the decorated reply, and the JSON-RPC error code when the reply is an error (which
+    ///   passes through unchanged), so the transport can pick the HTTP status without parsing again.
+    static func statelessReply(_ reply: Data, method: String, version: String) -> (data: Data, errorCode: Int?) {
+        guard case .object(var message)? = try? JSONParser.parse(reply) else { return (reply, nil) }
+        guard case .object(var result)? = message["result"] else {
+            return (reply, message["error"]?["code"]?.intValue)
         }
         result["resultType"] = "complete"
         if method.hasSuffix("/list") || method == "resources/read" || method == "server/discover" {
@@ -70,15 +74,16 @@ extension MCPSession {
         meta[metaServerInfo] = ["name": "fathom", "version": .string(version)]
         result["_meta"] = .object(meta)
         message["result"] = .object(result)
-        return Data(JSONWriter.write(.object(message)))
+        return (Data(JSONWriter.write(.object(message))), nil)
     }
 }
 
-/// Decorates the replies of one 2026-07-28 request.
-public struct StatelessReplyChannel: ReplyChannel {
+/// Decorates the replies of one 2026-07-28 request, and remembers an error reply's code.
+public final class StatelessReplyChannel: ReplyChannel {
     let inner: any ReplyChannel
     let method: String
     let version: String
+    private let code = Mutex<Int?>(nil)
 
     public init(_ inner: any ReplyChannel, method: String, version: String) {
         self.inner = inner
@@ -86,8 +91,15 @@ public struct StatelessReplyChannel: ReplyChannel {
         self.version = version
     }
 
+    /// The JSON-RPC error code of the reply, when it was an error.
+    public var errorCode: Int? { code.withLock { $0 } }
+
     public func notify(_ message: Data) { inner.notify(message) }
-    public func reply(_ message: Data) { inner.reply(MCPSession.statelessReply(message, method: method, version: version)) }
+    public func reply(_ message: Data) {
+        let (data, errorCode) = MCPSession.statelessReply(message, method: method, version: version)
+        code.withLock { $0 = errorCode }
+        inner.reply(data)
+    }
     public func noReply() { inner.noReply() }
 }
 

@@ -59,6 +59,15 @@ public struct FathomHTTPServer: Sendable {
 
     let services: @Sendable () -> MCPServices
 
+    /// One event-loop thread that is also Swift's global executor: a request, its tool call and its reply
+    /// never change threads (on these VMs a cross-CPU wake-up costs 70-100 µs, several times a whole
+    /// request on one thread). More CPUs are used by running replicas.
+    /// Call once, on the main thread, before any other Swift concurrency work.
+    public static func takeOverSwiftExecutor() {
+        NIOSingletons.groupLoopCountSuggestion = 1
+        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+    }
+
     /// A timer on the event loop the caller runs on (the server's own, in `fathom serve`).
     static let eventLoopTimer: PostExchange.Scheduler = { delay, work in
         let (seconds, attoseconds) = delay.components

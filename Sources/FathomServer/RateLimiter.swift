@@ -25,13 +25,11 @@ final class RateLimiter: Sendable {
         guard isEnabled else { return nil }
         return buckets.withLock { buckets in
             var bucket = buckets[key] ?? Bucket(tokens: burst, updated: now)
-            let elapsed = now - bucket.updated
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            bucket.tokens = min(burst, bucket.tokens + seconds * rate)
+            bucket.tokens = tokens(in: bucket, at: now)
             bucket.updated = now
             defer {
                 buckets[key] = bucket
-                if buckets.count > maxTracked { Self.dropFull(&buckets, burst: burst, rate: rate, now: now) }
+                if buckets.count > maxTracked { buckets = buckets.filter { tokens(in: $0.value, at: now) < burst } }
             }
             if bucket.tokens >= 1 {
                 bucket.tokens -= 1
@@ -46,16 +44,14 @@ final class RateLimiter: Sendable {
         guard isEnabled else { return false }
         return buckets.withLock { buckets in
             guard let bucket = buckets[key] else { return false }
-            let elapsed = now - bucket.updated
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            return bucket.tokens + seconds * rate < 1
+            return tokens(in: bucket, at: now) < 1
         }
     }
 
-    private static func dropFull(_ buckets: inout [String: Bucket], burst: Double, rate: Double, now: ContinuousClock.Instant) {
-        buckets = buckets.filter { _, bucket in
-            let elapsed = now - bucket.updated
-            return bucket.tokens + Double(elapsed.components.seconds) * rate < burst
-        }
+    /// The bucket's tokens after refilling at `rate` since it was last used, up to `burst`.
+    private func tokens(in bucket: Bucket, at now: ContinuousClock.Instant) -> Double {
+        let elapsed = now - bucket.updated
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        return min(burst, bucket.tokens + seconds * rate)
     }
 }

@@ -60,11 +60,13 @@ struct StatelessExchange: Sendable {
         }
         let session = MCPSession.stateless(services: services, identity: identity, meta: meta)
         let exchange = PostExchange(canStream: canStream) { EventStream(number: 0) }
-        await session.receive(body, channel: StatelessReplyChannel(exchange, method: method, version: services().version))
+        let channel = StatelessReplyChannel(exchange, method: method, version: services().version)
+        await session.receive(body, channel: channel)
         // Not cancelled when the client closes its connection while waiting for a JSON reply: watching
         // for that (Hummingbird's consumeWithInboundCloseHandler) also closes the connection after every
         // response, which costs keep-alive and races clients that reuse it. Tool budgets bound the call.
-        return Self.respond(await exchange.outcome(streamAfter: nil), request: request, session: session, metrics: metrics)
+        let outcome = await exchange.outcome(streamAfter: nil)
+        return Self.respond(outcome, status: channel.errorCode.map(Self.status(for:)) ?? .ok, request: request, session: session, metrics: metrics)
     }
 
     /// -32020 when a routing header disagrees with the body, so proxies that route on headers cannot be fooled.
@@ -116,15 +118,15 @@ struct StatelessExchange: Sendable {
         return HTTPReply.json(Data(body), status: status(for: code))
     }
 
-    /// - Parameter session: closed when a streamed reply's client goes away, which stops its call.
+    /// - Parameters:
+    ///   - status: for a JSON reply.
+    ///   - session: closed when a streamed reply's client goes away, which stops its call.
     static func respond(
-        _ outcome: PostExchange.Outcome, request: Request, session: MCPSession, metrics: ServerMetrics, mapStatus: Bool = true
+        _ outcome: PostExchange.Outcome, status: HTTPResponse.Status = .ok, request: Request, session: MCPSession, metrics: ServerMetrics
     ) -> Response {
         switch outcome {
         case .json(let data):
-            guard mapStatus else { return HTTPReply.json(data) }
-            let code = (try? JSONParser.parse(data))?["error"]?["code"]?.intValue
-            return HTTPReply.json(data, status: code.map(status(for:)) ?? .ok)
+            return HTTPReply.json(data, status: status)
         case .accepted:
             return Response(status: .accepted)
         case .stream(let stream):
@@ -145,6 +147,6 @@ struct StatelessExchange: Sendable {
                 services: services, identity: identity, version: request.headers[HTTPReply.protocolVersion] ?? "2025-03-26")
         let exchange = PostExchange(canStream: canStream) { EventStream(number: 0) }
         await session.receive(body, channel: exchange)
-        return Self.respond(await exchange.outcome(streamAfter: nil), request: request, session: session, metrics: metrics, mapStatus: false)
+        return Self.respond(await exchange.outcome(streamAfter: nil), request: request, session: session, metrics: metrics)
     }
 }

@@ -1,19 +1,12 @@
 import ArgumentParser
 import FathomCore
-import NIOCore
-import NIOPosix
+import FathomServer
 
 @main
 enum FathomMain {
     /// Runs on the main thread before anything else, which is where NIO's executor take-over must happen.
     static func main() async {
-        if CommandLine.arguments.dropFirst().first == "serve" {
-            // One event-loop thread that also is Swift's global executor: a request, its tool call and
-            // its reply never change threads. On these VMs a cross-CPU wake-up costs 70-100 µs, several
-            // times what a whole request costs on one thread. More CPUs are used by running replicas.
-            NIOSingletons.groupLoopCountSuggestion = 1
-            _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-        }
+        if CommandLine.arguments.dropFirst().first == "serve" { FathomHTTPServer.takeOverSwiftExecutor() }
         await FathomCommand.main()
     }
 }

@@ -5,8 +5,6 @@ import FathomServer
 import FathomTools
 import Foundation
 import Logging
-import Metrics
-import Prometheus
 import ServiceLifecycle
 import Synchronization
 import UnixSignals
@@ -32,7 +30,7 @@ struct ServeCommand: AsyncParsableCommand {
         FathomLogging.bootstrap(level: options.logLevel)
         signal(SIGPIPE, SIG_IGN)
         let metrics = ServerMetrics()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics.registry))
+        metrics.bootstrapMetricsSystem()
         let observer: ToolRegistry.CallObserver = { metrics.toolCall($0, $1, $2) }
         let runtime: Runtime
         var settings: FathomConfig.HTTPSettings

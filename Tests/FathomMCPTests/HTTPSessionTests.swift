@@ -143,12 +143,12 @@ import Testing
 
     @Test func statelessRepliesCarryTheRevisionsFields() throws {
         let reply = MCPSession.statelessReply(
-            Data(#"{"jsonrpc":"2.0","id":1,"result":{"tools":[]}}"#.utf8), method: "tools/list", version: "9.9")
+            Data(#"{"jsonrpc":"2.0","id":1,"result":{"tools":[]}}"#.utf8), method: "tools/list", version: "9.9").data
         let value = try JSONParser.parse(reply)
         #expect(value["result"]?["resultType"] == "complete")
         #expect(value["result"]?["ttlMs"] == 0 && value["result"]?["cacheScope"] == "private")
         #expect(value["result"]?["_meta"]?["io.modelcontextprotocol/serverInfo"]?["version"] == "9.9")
         let error = Data(#"{"jsonrpc":"2.0","id":1,"error":{"code":-32601,"message":"m"}}"#.utf8)
-        #expect(MCPSession.statelessReply(error, method: "x", version: "1") == error, "errors pass through")
+        #expect(MCPSession.statelessReply(error, method: "x", version: "1").data == error, "errors pass through")
     }
 }

@@ -38,29 +38,19 @@ public final class PostExchange: ReplyChannel {
     }
 
     public func reply(_ message: Data) {
-        let waiter = state.withLock { state -> (CheckedContinuation<Outcome, Never>?, EventStream?) in
-            switch state {
-            case .waiting(let continuation):
-                state = .decided(.json(message))
-                return (continuation, nil)
-            case .decided(.stream(let stream)):
-                return (nil, stream)
-            case .decided:
-                return (nil, nil)
-            }
-        }
-        if let stream = waiter.1 {
-            stream.append(message)
-            stream.finish()
-        }
-        waiter.0?.resume(returning: .json(message))
+        end(.json(message), last: message)
     }
 
     public func noReply() {
+        end(.accepted, last: nil)
+    }
+
+    /// The request is over: an undecided exchange becomes `outcome`; a stream gets `last` and finishes.
+    private func end(_ outcome: Outcome, last: Data?) {
         let (continuation, stream) = state.withLock { state -> (CheckedContinuation<Outcome, Never>?, EventStream?) in
             switch state {
             case .waiting(let continuation):
-                state = .decided(.accepted)
+                state = .decided(outcome)
                 return (continuation, nil)
             case .decided(.stream(let stream)):
                 return (nil, stream)
@@ -68,8 +58,11 @@ public final class PostExchange: ReplyChannel {
                 return (nil, nil)
             }
         }
-        stream?.finish()
-        continuation?.resume(returning: .accepted)
+        if let stream {
+            if let last { stream.append(last) }
+            stream.finish()
+        }
+        continuation?.resume(returning: outcome)
     }
 
     /// Switches a still-undecided exchange to a stream and returns the stream, if it is one.

@@ -1,0 +1,52 @@
+import Foundation
+import Yams
+
+/// Helpers for config sections that are mappings of known fields (`http.tokens` items, `http.jwt`,
+/// `http.oauth`) and for secrets named by an environment variable or a file.
+enum ConfigMapping {
+    /// `file:line:column` of a node.
+    static func location(_ node: Node, _ file: String) -> String {
+        "\(file):\(node.mark?.line ?? 0):\(node.mark?.column ?? 0)"
+    }
+
+    /// The mapping's fields by name, each a ``ConfigValue`` keyed `key.field`.
+    /// - Throws: for a node that is not a mapping (saying `expected`), or an unknown field.
+    static func fields(_ node: Node, file: String, key: String, known: [String], expected: String) throws -> [String: ConfigValue] {
+        guard case .mapping(let mapping) = node else {
+            throw ConfigError.invalidValue(location: location(node, file), key: key, expected: expected, got: "something else")
+        }
+        var fields: [String: ConfigValue] = [:]
+        for (keyNode, valueNode) in mapping {
+            let name = keyNode.scalar?.string ?? ""
+            guard known.contains(name) else {
+                throw ConfigError.unknownKey(location: location(keyNode, file), key: name, expected: known.sorted())
+            }
+            fields[name] = ConfigValue(node: valueNode, file: file, key: "\(key).\(name)")
+        }
+        return fields
+    }
+
+    /// The value of the environment variable that `value` names; unset or empty is an error.
+    static func environmentSecret(_ value: ConfigValue, _ environment: [String: String]) throws -> String {
+        let name = try value.string()
+        guard let text = environment[name], !text.isEmpty else {
+            throw ConfigError.invalidValue(
+                location: value.location, key: value.key, expected: "the name of a set environment variable", got: "'\(name)', which is not set")
+        }
+        return text
+    }
+
+    /// The text of the file that `value` names (relative to `home`), at most `limit` bytes of UTF-8.
+    static func fileSecret(_ value: ConfigValue, home: String, limit: Int = 4096) throws -> String {
+        let path = ConfigLoader.absolute(try value.string(), from: home)
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw ConfigError.unreadable(file: path, reason: "the file for \(value.key) is missing or unreadable")
+        }
+        defer { try? handle.close() }
+        let data = (try? handle.read(upToCount: limit + 1)) ?? Data()
+        guard data.count <= limit, let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError.unreadable(file: path, reason: "the file for \(value.key) must be UTF-8 text of at most \(limit) bytes")
+        }
+        return text
+    }
+}
