@@ -4,7 +4,7 @@
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-APT_PACKAGES=(libsqlite3-dev libcurl4-openssl-dev)
+APT_PACKAGES=(libsqlite3-dev libcurl4-openssl-dev prometheus prometheus-alertmanager prometheus-node-exporter postgresql openssl)
 VENV="$REPO/.venv"
 REQUIREMENTS="$REPO/Tests/interop/requirements.txt"
 STAMP="$VENV/.requirements.sha256"

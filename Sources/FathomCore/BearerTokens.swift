@@ -23,17 +23,12 @@ struct BearerTokens {
             let fields = try ConfigMapping.fields(
                 item, file: file, key: "http.tokens", known: ["client", "token", "token_env", "token_file"],
                 expected: "a mapping with client and one of token, token_env, token_file")
-            let sources = ["token", "token_env", "token_file"].filter { fields[$0] != nil }
-            guard let client = try fields["client"]?.string(), sources.count == 1, let value = fields[sources[0]] else {
+            guard let client = try fields["client"]?.string() else {
                 throw ConfigError.invalidValue(
-                    location: ConfigMapping.location(item, file), key: "http.tokens",
-                    expected: "a client and exactly one of token, token_env, token_file", got: "\(sources.count) token sources")
+                    location: ConfigMapping.location(item, file), key: "http.tokens", expected: "a client name", got: "none")
             }
-            let secret = switch sources[0] {
-            case "token": try value.string()
-            case "token_env": try ConfigMapping.environmentSecret(value, environment)
-            default: try ConfigMapping.fileSecret(value, home: home)
-            }
+            let secret = try ConfigMapping.secret(
+                fields, prefix: "token", at: item, file: file, key: "http.tokens.\(client)", environment: environment, home: home)
             return FathomConfig.BearerToken(
                 client: client,
                 secret: try Self.checked(secret, at: ConfigValue(node: item, file: file, key: "http.tokens.\(client)")))

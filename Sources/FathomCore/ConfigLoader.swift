@@ -49,6 +49,20 @@ public struct ConfigLoader: Sendable {
         Setting(section: "http", key: "rate_limit") { $0.http.rateLimit = try $1.int(in: 0...1_000_000) },
         Setting(section: "http", key: "rate_burst") { $0.http.rateBurst = try $1.int(in: 1...1_000_000) },
         Setting(section: "http", key: "stateless") { $0.http.stateless = try $1.bool() },
+        Setting(section: "observability", key: "prometheus_url") { try Self.defaultEndpoint(&$0.observability.prometheus, $1) },
+        Setting(section: "observability", key: "alertmanager_url") { try Self.defaultEndpoint(&$0.observability.alertmanager, $1) },
+        Setting(section: "observability", key: "loki_url") { try Self.defaultEndpoint(&$0.observability.loki, $1) },
+        Setting(section: "observability", key: "tempo_url") { try Self.defaultEndpoint(&$0.observability.tempo, $1) },
+        Setting(section: "observability", key: "max_series") { $0.observability.maxSeries = try $1.int(in: 1...1000) },
+        Setting(section: "observability", key: "max_points") { $0.observability.maxPoints = try $1.int(in: 10...11_000) },
+        Setting(section: "observability", key: "max_response_bytes") {
+            $0.observability.maxResponseBytes = try $1.int(in: 1024...(1 << 30))
+        },
+        Setting(section: "database", key: "max_rows") { $0.database.maxRows = try $1.int(in: 1...100_000) },
+        Setting(section: "database", key: "statement_timeout_ms") {
+            $0.database.statementTimeoutMilliseconds = try $1.int(in: 1...3_600_000)
+        },
+        Setting(section: "database", key: "max_cell_bytes") { $0.database.maxCellBytes = try $1.int(in: 16...(1 << 24)) },
         // One token from the environment or a line of YAML; `http.tokens` names several, each with its client.
         Setting(section: "http", key: "token") {
             $0.http.tokens.append(FathomConfig.BearerToken(client: "default", secret: try BearerTokens.checked($1.string(), at: $1)))
@@ -56,9 +70,22 @@ public struct ConfigLoader: Sendable {
     ]
 
     /// Sections whose keys are not in the table above.
-    private static let freeformKeys: Set<String> = ["policy.clients", "http.tokens", "http.jwt", "http.oauth"]
+    private static let freeformKeys: Set<String> = [
+        "policy.clients", "http.tokens", "http.jwt", "http.oauth", "observability.prometheus", "observability.alertmanager",
+        "observability.loki", "observability.tempo", "observability.cluster_groups", "database.connections",
+    ]
     /// Sections that live in `tools/NAME.yaml`.
-    public static let toolsets = ["filesystem"]
+    public static let toolsets = ["filesystem", "observability", "database"]
+
+    /// `prometheus_url: URL` (or `FATHOM_OBSERVABILITY_PROMETHEUS_URL`) is one endpoint named `default`.
+    private static func defaultEndpoint(_ endpoints: inout [FathomConfig.Endpoint], _ value: ConfigValue) throws {
+        let url = try EndpointSettings.url(value)
+        if let index = endpoints.firstIndex(where: { $0.name == "default" }) {
+            endpoints[index].url = url
+        } else {
+            endpoints.append(FathomConfig.Endpoint(name: "default", url: url))
+        }
+    }
 
     /// Loads the configuration.
     /// - Parameters:
@@ -161,10 +188,39 @@ public struct ConfigLoader: Sendable {
                 config.http.jwt = try HTTPAuthSettings(environment: environment, home: config.home).jwt(valueNode, file: file)
             } else if section == "http" && key == "oauth" {
                 config.http.oauth = try HTTPAuthSettings(environment: environment, home: config.home).oauth(valueNode, file: file)
+            } else if section == "observability", let kind = Self.endpointList(key) {
+                config.observability[keyPath: kind] = try EndpointSettings(environment: environment, home: config.home)
+                    .endpoints(valueNode, file: file, key: "observability.\(key)")
+            } else if section == "observability" && key == "cluster_groups" {
+                config.observability.clusterGroups = try Self.clusterGroups(valueNode, file: file)
+            } else if section == "database" && key == "connections" {
+                config.database.connections = try DatabaseConnections(environment: environment, home: config.home).parse(valueNode, file: file)
             } else {
                 throw ConfigError.unknownKey(
                     location: ConfigMapping.location(keyNode, file), key: key, expected: (known.map(\.key) + freeform).sorted())
             }
+        }
+    }
+
+    private static func endpointList(_ key: String) -> WritableKeyPath<FathomConfig.ObservabilitySettings, [FathomConfig.Endpoint]>? {
+        switch key {
+        case "prometheus": \.prometheus
+        case "alertmanager": \.alertmanager
+        case "loki": \.loki
+        case "tempo": \.tempo
+        default: nil
+        }
+    }
+
+    private static func clusterGroups(_ node: Node, file: String) throws -> [String: [String]] {
+        let fields = try ConfigMapping.fields(
+            node, file: file, key: "observability.cluster_groups", known: nil, expected: "a mapping from group name to a list of clusters")
+        return try fields.mapValues { value in
+            let clusters = try value.strings()
+            guard !clusters.isEmpty else {
+                throw ConfigError.invalidValue(location: value.location, key: value.key, expected: "a non-empty list of clusters", got: "an empty one")
+            }
+            return clusters
         }
     }
 

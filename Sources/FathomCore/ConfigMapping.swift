@@ -10,15 +10,16 @@ enum ConfigMapping {
     }
 
     /// The mapping's fields by name, each a ``ConfigValue`` keyed `key.field`.
+    /// - Parameter known: the field names allowed; nil allows any (a mapping of free names, such as headers).
     /// - Throws: for a node that is not a mapping (saying `expected`), or an unknown field.
-    static func fields(_ node: Node, file: String, key: String, known: [String], expected: String) throws -> [String: ConfigValue] {
+    static func fields(_ node: Node, file: String, key: String, known: [String]?, expected: String) throws -> [String: ConfigValue] {
         guard case .mapping(let mapping) = node else {
             throw ConfigError.invalidValue(location: location(node, file), key: key, expected: expected, got: "something else")
         }
         var fields: [String: ConfigValue] = [:]
         for (keyNode, valueNode) in mapping {
             let name = keyNode.scalar?.string ?? ""
-            guard known.contains(name) else {
+            if let known, !known.contains(name) {
                 throw ConfigError.unknownKey(location: location(keyNode, file), key: name, expected: known.sorted())
             }
             fields[name] = ConfigValue(node: valueNode, file: file, key: "\(key).\(name)")
@@ -48,5 +49,24 @@ enum ConfigMapping {
             throw ConfigError.unreadable(file: path, reason: "the file for \(value.key) must be UTF-8 text of at most \(limit) bytes")
         }
         return text
+    }
+
+    /// A secret given by exactly one of `prefix`, `prefix_env` (a variable's name) and `prefix_file` (a path).
+    /// - Throws: when none or several are given, or the variable or file is missing.
+    static func secret(
+        _ fields: [String: ConfigValue], prefix: String, at node: Node, file: String, key: String,
+        environment: [String: String], home: String
+    ) throws -> String {
+        let present = [prefix, prefix + "_env", prefix + "_file"].filter { fields[$0] != nil }
+        guard present.count == 1, let name = present.first, let value = fields[name] else {
+            throw ConfigError.invalidValue(
+                location: location(node, file), key: key,
+                expected: "exactly one of \(prefix), \(prefix)_env, \(prefix)_file", got: "\(present.count)")
+        }
+        switch name {
+        case prefix: return try value.string()
+        case prefix + "_env": return try environmentSecret(value, environment)
+        default: return try fileSecret(value, home: home).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
     }
 }

@@ -9,6 +9,8 @@ public struct FathomConfig: Sendable, Equatable {
     public var policy = PolicySettings()
     public var filesystem = FilesystemSettings()
     public var http = HTTPSettings()
+    public var observability = ObservabilitySettings()
+    public var database = DatabaseSettings()
     /// The files that were read, for `fathom doctor`.
     public var sources: [String] = []
 

@@ -12,6 +12,8 @@ struct Runtime: Sendable {
     let filesystem: FilesystemAccess
     let registry: ToolRegistry
     let prompts: PromptRegistry
+    /// Kept across reloads, so a cursor handed out before SIGHUP still reads.
+    let cursors: ResultCursors
 
     /// - Parameter observer: told of every tool call (metrics, in `serve`).
     init(options: GlobalOptions, observer: ToolRegistry.CallObserver? = nil) throws {
@@ -20,13 +22,15 @@ struct Runtime: Sendable {
             ? config.stateDirectory : (config.home as NSString).appendingPathComponent(config.stateDirectory)
         store = try SQLiteStore(directory: stateDirectory)
         audit = AuditLog(store: store)
-        (self.config, filesystem, registry, prompts) = Self.assemble(config, audit: audit, observer: observer)
+        cursors = ResultCursors()
+        (self.config, filesystem, registry, prompts) = try Self.assemble(config, audit: audit, cursors: cursors, observer: observer)
     }
 
-    private init(reloading runtime: Runtime, config: FathomConfig, observer: ToolRegistry.CallObserver?) {
+    private init(reloading runtime: Runtime, config: FathomConfig, observer: ToolRegistry.CallObserver?) throws {
         store = runtime.store
         audit = runtime.audit
-        (self.config, filesystem, registry, prompts) = Self.assemble(config, audit: audit, observer: observer)
+        cursors = runtime.cursors
+        (self.config, filesystem, registry, prompts) = try Self.assemble(config, audit: audit, cursors: cursors, observer: observer)
     }
 
     static func loadConfig(_ options: GlobalOptions) throws -> FathomConfig {
@@ -39,11 +43,13 @@ struct Runtime: Sendable {
     }
 
     private static func assemble(
-        _ config: FathomConfig, audit: AuditLog, observer: ToolRegistry.CallObserver?
-    ) -> (FathomConfig, FilesystemAccess, ToolRegistry, PromptRegistry) {
+        _ config: FathomConfig, audit: AuditLog, cursors: ResultCursors, observer: ToolRegistry.CallObserver?
+    ) throws -> (FathomConfig, FilesystemAccess, ToolRegistry, PromptRegistry) {
         let filesystem = FilesystemAccess(settings: config.filesystem, home: config.home)
+        let observability = try ObservabilityEndpoints(settings: config.observability, cursors: cursors)
         let registry = ToolRegistry(
-            tools: FilesystemToolset.tools(filesystem), policy: Policy(config.policy), audit: audit, observer: observer)
+            tools: FilesystemToolset.tools(filesystem) + ObservabilityToolset.tools(observability), policy: Policy(config.policy),
+            audit: audit, observer: observer)
         let prompts = PromptRegistry.load(directory: (config.home as NSString).appendingPathComponent("prompts"))
         return (config, filesystem, registry, prompts)
     }
@@ -51,7 +57,7 @@ struct Runtime: Sendable {
     /// The same store and audit log with configuration, tools, policy and prompts read again.
     /// - Throws: the new configuration's error; the caller keeps the old runtime.
     func reloaded(options: GlobalOptions, observer: ToolRegistry.CallObserver?) throws -> Runtime {
-        Runtime(reloading: self, config: try Self.loadConfig(options), observer: observer)
+        try Runtime(reloading: self, config: try Self.loadConfig(options), observer: observer)
     }
 
     var services: MCPServices {

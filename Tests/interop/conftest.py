@@ -713,3 +713,45 @@ def medium_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def with_tree(ws: Workspace, tree: Path, **overrides: str) -> dict[str, str]:
     """The test's environment with a shared read-only tree as a second root."""
     return ws.env(FATHOM_FILESYSTEM_ROOTS=f"{ws.root},{tree}", **overrides)
+
+
+# --- real parts: Prometheus, node-exporter, Alertmanager, PostgreSQL (Tests/interop/realparts.py) -----
+
+from realparts import ObservabilityStack, PostgresServer, SecurePrometheus, CertificateAuthority  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def obs(tmp_path_factory: pytest.TempPathFactory):
+    """node-exporter → Prometheus → Alertmanager, started once for the session."""
+    stack = ObservabilityStack(tmp_path_factory.mktemp("observability")).start()
+    yield stack
+    stack.stop()
+
+
+@pytest.fixture(scope="session")
+def test_ca(tmp_path_factory: pytest.TempPathFactory) -> CertificateAuthority:
+    return CertificateAuthority(tmp_path_factory.mktemp("ca")).make()
+
+
+@pytest.fixture(scope="session")
+def secure_prometheus(tmp_path_factory: pytest.TempPathFactory, test_ca: CertificateAuthority):
+    """Prometheus with TLS (test CA), required client certificates and basic auth."""
+    server = SecurePrometheus(tmp_path_factory.mktemp("secure-prometheus"), test_ca).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory: pytest.TempPathFactory):
+    server = PostgresServer(tmp_path_factory.mktemp("postgres")).start()
+    yield server
+    server.stop()
+
+
+def write_tools_config(ws: Workspace, name: str, text: str) -> Path:
+    """Writes project/tools/NAME.yaml, which the server reads as its toolset config."""
+    folder = ws.project / "tools"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{name}.yaml"
+    path.write_text(text)
+    return path

@@ -1,0 +1,39 @@
+import AsyncHTTPClient
+import FathomCore
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// The one HTTP client every outbound call shares, and the TLS settings built from config.
+public enum OutboundHTTP {
+    public static let userAgent = "fathom"
+
+    /// Runs on NIO's singleton event loop group, which `fathom serve` also makes Swift's global
+    /// executor: a request, its tool call and the reply then stay on one thread.
+    /// Redirects are not followed, so credentials never travel to a host the config did not name.
+    public static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .seconds(5), read: .seconds(300)))
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 16)
+        configuration.httpVersion = .http1Only
+        return HTTPClient(eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton), configuration: configuration)
+    }()
+
+    /// nil means the default: system trust roots, full verification.
+    static func tlsConfiguration(_ settings: FathomConfig.TLSSettings) throws -> TLSConfiguration? {
+        guard !settings.isDefault else { return nil }
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let ca = settings.caFile {
+            tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(ca))
+        }
+        if let certificate = settings.certificateFile, let key = settings.keyFile {
+            tls.certificateChain = try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) }
+            tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))
+        }
+        if settings.insecureSkipVerify {
+            tls.certificateVerification = .none
+        }
+        return tls
+    }
+}

@@ -1,0 +1,82 @@
+import FathomCore
+
+/// The few numbers that describe a series, so that thousands of series fit in a model's context.
+public struct SeriesSummary: Sendable, Equatable {
+    public enum Statistic: String, Sendable, CaseIterable {
+        case max, min, avg, last
+    }
+
+    public var selector: String
+    public var labels: [String: String]
+    public var min: Double
+    public var max: Double
+    public var avg: Double
+    public var last: Double
+    /// Points with a number (NaN excluded).
+    public var points: Int
+
+    public init(_ series: PrometheusResult.Series) {
+        selector = series.selector
+        labels = series.labels
+        var low = Double.infinity
+        var high = -Double.infinity
+        var sum = 0.0
+        var count = 0
+        for point in series.points where !point.value.isNaN {
+            low = Swift.min(low, point.value)
+            high = Swift.max(high, point.value)
+            sum += point.value
+            count += 1
+        }
+        min = count > 0 ? low : .nan
+        max = count > 0 ? high : .nan
+        avg = count > 0 ? sum / Double(count) : .nan
+        last = series.points.last?.value ?? .nan
+        points = count
+    }
+
+    public func value(_ statistic: Statistic) -> Double {
+        switch statistic {
+        case .max: max
+        case .min: min
+        case .avg: avg
+        case .last: last
+        }
+    }
+
+    /// Highest first (lowest with `ascending`); NaN last; the selector breaks ties so output is stable.
+    public static func ranked(_ summaries: [SeriesSummary], by statistic: Statistic, ascending: Bool = false) -> [SeriesSummary] {
+        summaries.sorted { a, b in
+            let x = a.value(statistic)
+            let y = b.value(statistic)
+            if x.isNaN != y.isNaN { return y.isNaN }
+            if x != y && !x.isNaN { return ascending ? x < y : x > y }
+            return a.selector < b.selector
+        }
+    }
+
+    public var json: JSONValue {
+        [
+            "series": .string(selector),
+            "labels": .object(labels.mapValues { .string($0) }),
+            "min": Self.number(min), "max": Self.number(max), "avg": Self.number(avg), "last": Self.number(last),
+            "points": .int(points),
+        ]
+    }
+
+    /// JSON has no NaN or infinity: those go as Prometheus writes them.
+    public static func number(_ value: Double) -> JSONValue {
+        value.isFinite ? .double(value) : .string(format(value))
+    }
+
+    /// Short and exact enough to reason with: 6 significant digits.
+    public static func format(_ value: Double) -> String {
+        if value.isNaN { return "NaN" }
+        if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        var text = String(format: "%.6g", value)
+        if text.contains("e") { return text }
+        while text.contains(".") && (text.hasSuffix("0") || text.hasSuffix(".")) { text.removeLast() }
+        return text
+    }
+}
