@@ -48,7 +48,8 @@ struct Runtime: Sendable {
         let filesystem = FilesystemAccess(settings: config.filesystem, home: config.home)
         let observability = try ObservabilityEndpoints(settings: config.observability, cursors: cursors)
         let registry = ToolRegistry(
-            tools: FilesystemToolset.tools(filesystem) + ObservabilityToolset.tools(observability), policy: Policy(config.policy),
+            tools: FilesystemToolset.tools(filesystem) + ObservabilityToolset.tools(observability)
+                + DatabaseToolset.tools(Databases(settings: config.database)), policy: Policy(config.policy),
             audit: audit, observer: observer)
         let prompts = PromptRegistry.load(directory: (config.home as NSString).appendingPathComponent("prompts"))
         return (config, filesystem, registry, prompts)

@@ -24,6 +24,15 @@ public enum ObservabilityToolset {
                 PrometheusAlertsTool(endpoints: endpoints),
             ]
         }
+        if endpoints.has("alertmanager") {
+            tools += [
+                AlertmanagerAlertsTool(endpoints: endpoints),
+                AlertmanagerSilencesTool(endpoints: endpoints),
+                AlertmanagerStatusTool(endpoints: endpoints),
+                AlertmanagerCreateSilenceTool(endpoints: endpoints),
+                AlertmanagerExpireSilenceTool(endpoints: endpoints),
+            ]
+        }
         return tools
     }
 
@@ -52,6 +61,11 @@ public enum ObservabilityToolset {
     static let matchProperty: JSONValue = [
         "type": "array", "items": ["type": "string", "minLength": 1, "maxLength": 4096], "maxItems": 32,
         "description": "Series selectors, e.g. up{job=\"node\"}.",
+    ]
+
+    static let matchersProperty: JSONValue = [
+        "type": "array", "items": ["type": "string", "minLength": 2, "maxLength": 1024], "maxItems": 32,
+        "description": "Label matchers, all of which must hold: name=\"v\", name!=\"v\", name=~\"regex\", name!~\"regex\".",
     ]
 
     /// Query text is bounded: a megabyte of PromQL is a mistake or an attack, not a question.

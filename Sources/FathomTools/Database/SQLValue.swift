@@ -1,0 +1,41 @@
+import FathomCore
+import Foundation
+import GRDB
+
+/// Database values as JSON: numbers stay numbers, text is bounded, bytes are hex.
+enum SQLValue {
+    static func json(_ storage: DatabaseValue.Storage, maxBytes: Int) -> JSONValue {
+        switch storage {
+        case .null: .null
+        case .int64(let value): .int(Int(value))
+        case .double(let value): value.isFinite ? .double(value) : .string(String(value))
+        case .string(let text): .string(cut(text, maxBytes: maxBytes))
+        case .blob(let data): .string(hex(data, maxBytes: maxBytes))
+        }
+    }
+
+    static func cut(_ text: String, maxBytes: Int) -> String {
+        text.utf8.count <= maxBytes ? text : TextLimit.prefix(text, bytes: maxBytes) + "…[\(text.utf8.count) bytes]"
+    }
+
+    static func hex(_ bytes: some Collection<UInt8>, maxBytes: Int) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8(ascii: "\\"), UInt8(ascii: "x")]
+        for byte in bytes.prefix(maxBytes / 2) {
+            out += [digits[Int(byte >> 4)], digits[Int(byte & 15)]]
+        }
+        let text = String(decoding: out, as: UTF8.self)
+        return bytes.count > maxBytes / 2 ? text + "…[\(bytes.count) bytes]" : text
+    }
+
+    /// A row as one line of text, cells separated by " | ".
+    static func line(_ values: [JSONValue]) -> String {
+        values.map { value in
+            switch value {
+            case .null: "NULL"
+            case .string(let text): text.replacingOccurrences(of: "\n", with: "\\n")
+            default: value.encodedString()
+            }
+        }.joined(separator: " | ")
+    }
+}
