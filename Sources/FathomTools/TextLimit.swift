@@ -9,6 +9,11 @@ public enum TextLimit {
         return kept + "\n[truncated: showed \(kept.utf8.count) of \(total) bytes; \(hint)]"
     }
 
+    /// One value (a log line, a table cell) cut at a byte budget, ending with how long it was.
+    public static func clip(_ text: String, maxBytes: Int) -> String {
+        text.utf8.count <= maxBytes ? text : prefix(text, bytes: maxBytes) + "…[\(text.utf8.count) bytes]"
+    }
+
     /// Decodes bytes that were cut at an arbitrary offset: an incomplete last character is dropped,
     /// not turned into U+FFFD.
     public static func decodeCut(_ bytes: some Collection<UInt8>) -> String {

@@ -755,3 +755,12 @@ def write_tools_config(ws: Workspace, name: str, text: str) -> Path:
     path = folder / f"{name}.yaml"
     path.write_text(text)
     return path
+
+
+@pytest.fixture(scope="session")
+def loki_tempo(tmp_path_factory: pytest.TempPathFactory):
+    from realparts import LokiTempoFixture
+
+    fixture = LokiTempoFixture(tmp_path_factory.mktemp("loki-tempo")).start()
+    yield fixture
+    fixture.stop()

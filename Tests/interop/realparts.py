@@ -353,3 +353,40 @@ def _quote(arg: str) -> str:
 
     return shlex.quote(arg)
 
+
+
+@dataclass
+class LokiTempoFixture:
+    """Tests/interop/fixtures/loki_tempo_server.py: the documented Loki 3.x and Tempo 2.x HTTP APIs
+    over fixed data (neither server can be installed here; see REAL-PARTS.md)."""
+
+    folder: Path
+    flags: list[str] = field(default_factory=list)
+    port: int = 0
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "LokiTempoFixture":
+        import sys
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        script = Path(__file__).parent / "fixtures" / "loki_tempo_server.py"
+        log = open(self.folder / "fixture.log", "wb")
+        self.process = subprocess.Popen([sys.executable, str(script), "--port", "0", *self.flags],
+                                        stdout=subprocess.PIPE, stderr=log, start_new_session=True)
+        log.close()
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline().decode()
+        if not line.startswith("READY "):
+            self.stop()
+            raise RuntimeError(f"loki/tempo fixture did not start: {line!r}")
+        self.port = int(line.split()[1])
+        return self
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)

@@ -20,7 +20,7 @@ enum PostgresValue {
         case .bytea:
             return .string(SQLValue.hex(cell.bytes?.readableBytesView ?? ByteBuffer().readableBytesView, maxBytes: maxBytes))
         case .textArray, .varcharArray, .nameArray:
-            return (try? cell.decode([String].self)).map { .array($0.map { .string(SQLValue.cut($0, maxBytes: maxBytes)) }) } ?? fallback(cell, maxBytes)
+            return (try? cell.decode([String].self)).map { .array($0.map { .string(TextLimit.clip($0, maxBytes: maxBytes)) }) } ?? fallback(cell, maxBytes)
         case .int2Array, .int4Array, .int8Array:
             return (try? cell.decode([Int].self)).map { .array($0.map { .int($0) }) } ?? fallback(cell, maxBytes)
         default:
@@ -31,7 +31,7 @@ enum PostgresValue {
     /// Text, JSON, UUID and other types whose binary form is text; anything else is named, not shown.
     private static func fallback(_ cell: PostgresCell, _ maxBytes: Int) -> JSONValue {
         if let text = try? cell.decode(String.self), text.unicodeScalars.allSatisfy({ $0.value >= 0x20 || $0 == "\n" || $0 == "\t" }) {
-            return .string(SQLValue.cut(text, maxBytes: maxBytes))
+            return .string(TextLimit.clip(text, maxBytes: maxBytes))
         }
         return .string("<\(cell.dataType) value, \(cell.bytes?.readableBytes ?? 0) bytes>")
     }

@@ -9,13 +9,9 @@ enum SQLValue {
         case .null: .null
         case .int64(let value): .int(Int(value))
         case .double(let value): value.isFinite ? .double(value) : .string(String(value))
-        case .string(let text): .string(cut(text, maxBytes: maxBytes))
+        case .string(let text): .string(TextLimit.clip(text, maxBytes: maxBytes))
         case .blob(let data): .string(hex(data, maxBytes: maxBytes))
         }
-    }
-
-    static func cut(_ text: String, maxBytes: Int) -> String {
-        text.utf8.count <= maxBytes ? text : TextLimit.prefix(text, bytes: maxBytes) + "…[\(text.utf8.count) bytes]"
     }
 
     static func hex(_ bytes: some Collection<UInt8>, maxBytes: Int) -> String {

@@ -30,7 +30,7 @@ struct AlertmanagerAlertsTool: Tool {
     let endpoints: ObservabilityEndpoints
 
     func call(_ arguments: Arguments, context: ToolContext) async throws -> ToolResult {
-        let alertmanager = AlertmanagerClient(try endpoints.client("alertmanager", endpoint: arguments.endpoint, cluster: arguments.cluster))
+        let alertmanager = try endpoints.client("alertmanager", endpoint: arguments.endpoint, cluster: arguments.cluster)
         var query = try (arguments.filter ?? []).map { ("filter", try LabelMatcher(parsing: $0).text) }
         for (key, value) in [("active", arguments.active), ("silenced", arguments.silenced), ("inhibited", arguments.inhibited)] {
             if let value { query.append((key, value ? "true" : "false")) }
@@ -51,8 +51,8 @@ struct AlertmanagerAlertsTool: Tool {
             return (line, alert)
         }.sorted { $0.0 < $1.0 }
         return ListedItems(
-            header: "alertmanager '\(alertmanager.name)' alerts", items: rows, limit: arguments.limit ?? 100, cursors: endpoints.cursors,
-            extra: ["endpoint": .string(alertmanager.name)], noun: "alerts"
+            header: "alertmanager '\(alertmanager.endpoint.name)' alerts", items: rows, limit: arguments.limit ?? 100, cursors: endpoints.cursors,
+            extra: ["endpoint": .string(alertmanager.endpoint.name)], noun: "alerts"
         ).toolResult()
     }
 }

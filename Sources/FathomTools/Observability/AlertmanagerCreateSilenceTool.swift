@@ -32,7 +32,7 @@ struct AlertmanagerCreateSilenceTool: Tool {
     let endpoints: ObservabilityEndpoints
 
     func call(_ arguments: Arguments, context: ToolContext) async throws -> ToolResult {
-        let alertmanager = AlertmanagerClient(try endpoints.client("alertmanager", endpoint: arguments.endpoint, cluster: arguments.cluster))
+        let alertmanager = try endpoints.client("alertmanager", endpoint: arguments.endpoint, cluster: arguments.cluster)
         let matchers = try arguments.matchers.map(LabelMatcher.init(parsing:))
         let now = endpoints.now()
         let start = try arguments.starts_at.map { try TimeArguments.time($0, argument: "starts_at", now: now) } ?? now
@@ -46,11 +46,11 @@ struct AlertmanagerCreateSilenceTool: Tool {
         ]
         let reply = try await alertmanager.json(.POST, "/api/v2/silences", body: body)
         guard let id = reply["silenceID"]?.stringValue else {
-            throw EndpointError.invalidResponse(kind: "alertmanager", name: alertmanager.name, reason: "no silenceID in the reply")
+            throw EndpointError.invalidResponse(kind: "alertmanager", name: alertmanager.endpoint.name, reason: "no silenceID in the reply")
         }
         return .text(
-            "Created silence \(id) on alertmanager '\(alertmanager.name)' for {\(matchers.map(\.text).joined(separator: ", "))} until \(Self.timestamp(end)).",
-            structured: ["silenceID": .string(id), "endpoint": .string(alertmanager.name), "startsAt": .string(Self.timestamp(start)), "endsAt": .string(Self.timestamp(end))])
+            "Created silence \(id) on alertmanager '\(alertmanager.endpoint.name)' for {\(matchers.map(\.text).joined(separator: ", "))} until \(Self.timestamp(end)).",
+            structured: ["silenceID": .string(id), "endpoint": .string(alertmanager.endpoint.name), "startsAt": .string(Self.timestamp(start)), "endsAt": .string(Self.timestamp(end))])
     }
 
     static func timestamp(_ date: Date) -> String {

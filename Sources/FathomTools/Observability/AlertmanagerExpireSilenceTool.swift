@@ -19,10 +19,10 @@ struct AlertmanagerExpireSilenceTool: Tool {
     let endpoints: ObservabilityEndpoints
 
     func call(_ arguments: Arguments, context: ToolContext) async throws -> ToolResult {
-        let alertmanager = AlertmanagerClient(try endpoints.client("alertmanager", endpoint: arguments.endpoint, cluster: arguments.cluster))
+        let alertmanager = try endpoints.client("alertmanager", endpoint: arguments.endpoint, cluster: arguments.cluster)
         _ = try await alertmanager.json(.DELETE, "/api/v2/silence/\(arguments.silence_id.lowercased())")
         return .text(
-            "Expired silence \(arguments.silence_id) on alertmanager '\(alertmanager.name)'.",
-            structured: ["silenceID": .string(arguments.silence_id), "endpoint": .string(alertmanager.name), "expired": true])
+            "Expired silence \(arguments.silence_id) on alertmanager '\(alertmanager.endpoint.name)'.",
+            structured: ["silenceID": .string(arguments.silence_id), "endpoint": .string(alertmanager.endpoint.name), "expired": true])
     }
 }

@@ -23,7 +23,7 @@ struct AlertmanagerSilencesTool: Tool {
     let endpoints: ObservabilityEndpoints
 
     func call(_ arguments: Arguments, context: ToolContext) async throws -> ToolResult {
-        let alertmanager = AlertmanagerClient(try endpoints.client("alertmanager", endpoint: arguments.endpoint, cluster: arguments.cluster))
+        let alertmanager = try endpoints.client("alertmanager", endpoint: arguments.endpoint, cluster: arguments.cluster)
         let query = try (arguments.filter ?? []).map { ("filter", try LabelMatcher(parsing: $0).text) }
         let silences = (try await alertmanager.json(.GET, "/api/v2/silences", query: query).arrayValue ?? [])
             .filter { arguments.state == nil || $0["status"]?["state"]?.stringValue == arguments.state }
@@ -41,8 +41,8 @@ struct AlertmanagerSilencesTool: Tool {
             return (order[state] ?? 3, line, silence)
         }.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
         return ListedItems(
-            header: "alertmanager '\(alertmanager.name)' silences", items: rows.map { ($0.1, $0.2) }, limit: arguments.limit ?? 100,
-            cursors: endpoints.cursors, extra: ["endpoint": .string(alertmanager.name)], noun: "silences"
+            header: "alertmanager '\(alertmanager.endpoint.name)' silences", items: rows.map { ($0.1, $0.2) }, limit: arguments.limit ?? 100,
+            cursors: endpoints.cursors, extra: ["endpoint": .string(alertmanager.endpoint.name)], noun: "silences"
         ).toolResult()
     }
 }

@@ -16,18 +16,18 @@ struct AlertmanagerStatusTool: Tool {
     let endpoints: ObservabilityEndpoints
 
     func call(_ arguments: Arguments, context: ToolContext) async throws -> ToolResult {
-        let alertmanager = AlertmanagerClient(try endpoints.client("alertmanager", endpoint: arguments.endpoint, cluster: arguments.cluster))
+        let alertmanager = try endpoints.client("alertmanager", endpoint: arguments.endpoint, cluster: arguments.cluster)
         let status = try await alertmanager.json(.GET, "/api/v2/status")
         let version = status["versionInfo"]?["version"]?.stringValue ?? "?"
         let uptime = status["uptime"]?.stringValue ?? "?"
         let cluster = status["cluster"]?["status"]?.stringValue ?? "?"
         let peers = status["cluster"]?["peers"]?.arrayValue ?? []
         let structured: JSONValue = [
-            "endpoint": .string(alertmanager.name), "version": .string(version), "uptime": .string(uptime),
+            "endpoint": .string(alertmanager.endpoint.name), "version": .string(version), "uptime": .string(uptime),
             "clusterStatus": .string(cluster), "peers": .array(peers), "versionInfo": status["versionInfo"] ?? .null,
         ]
         return .text(
-            "alertmanager '\(alertmanager.name)' \(version), up since \(uptime), cluster \(cluster) with \(peers.count) peer(s)",
+            "alertmanager '\(alertmanager.endpoint.name)' \(version), up since \(uptime), cluster \(cluster) with \(peers.count) peer(s)",
             structured: structured)
     }
 }

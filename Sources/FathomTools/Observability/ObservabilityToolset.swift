@@ -33,6 +33,12 @@ public enum ObservabilityToolset {
                 AlertmanagerExpireSilenceTool(endpoints: endpoints),
             ]
         }
+        if endpoints.has("loki") {
+            tools += [LokiQueryRangeTool(endpoints: endpoints), LokiLabelsTool(endpoints: endpoints)]
+        }
+        if endpoints.has("tempo") {
+            tools += [TempoSearchTool(endpoints: endpoints), TempoGetTraceTool(endpoints: endpoints)]
+        }
         return tools
     }
 

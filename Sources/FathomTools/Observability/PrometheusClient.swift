@@ -1,6 +1,5 @@
 import FathomCore
 import Foundation
-import NIOCore
 
 /// The Prometheus HTTP API (`/api/v1/...`), as Prometheus 2.x and 3.x serve it.
 public struct PrometheusClient: Sendable {
@@ -28,27 +27,8 @@ public struct PrometheusClient: Sendable {
     }
 
     /// Calls one API path and returns its `data`, with any `warnings`.
-    /// - Throws: ``EndpointError/api`` with Prometheus's own `error` text (a PromQL syntax error, a bad matcher).
     public func api(_ path: String, _ parameters: [(String, String)] = []) async throws -> (data: JSONValue, warnings: [String]) {
-        let response = try await endpoint.get(path, query: parameters)
-        let document: JSONValue
-        do {
-            document = try response.body.withUnsafeReadableBytes { try JSONParser.parse($0) }
-        } catch {
-            if response.status != 200 {
-                throw EndpointError.api(
-                    kind: endpoint.kind, name: name, status: response.status, message: EndpointClient.excerpt(response.body))
-            }
-            throw EndpointError.invalidResponse(kind: endpoint.kind, name: name, reason: "the body is not JSON (\(error))")
-        }
-        guard document["status"]?.stringValue == "success" else {
-            let type = document["errorType"]?.stringValue.map { "\($0): " } ?? ""
-            let message = document["error"]?.stringValue ?? EndpointClient.excerpt(response.body)
-            throw EndpointError.api(kind: endpoint.kind, name: name, status: response.status, message: type + message)
-        }
-        let warnings = (document["warnings"]?.arrayValue ?? []).compactMap(\.stringValue)
-            + (document["infos"]?.arrayValue ?? []).compactMap(\.stringValue)
-        return (document["data"] ?? .null, warnings)
+        try await endpoint.envelopeData(path, parameters)
     }
 
     private func result(_ response: (data: JSONValue, warnings: [String])) async throws -> PrometheusResult {

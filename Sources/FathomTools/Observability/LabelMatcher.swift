@@ -1,41 +1,4 @@
 import FathomCore
-import Foundation
-import NIOHTTP1
-
-/// The Alertmanager API v2 (`/api/v2/...`), as Alertmanager 0.2x serves it.
-public struct AlertmanagerClient: Sendable {
-    public let endpoint: EndpointClient
-
-    public init(_ endpoint: EndpointClient) {
-        self.endpoint = endpoint
-    }
-
-    public var name: String { endpoint.endpoint.name }
-
-    /// `GET`s (or sends) a path and returns the JSON body.
-    /// - Throws: ``EndpointError/api`` with Alertmanager's own message for any status but 2xx.
-    public func json(_ method: HTTPMethod = .GET, _ path: String, query: [(String, String)] = [], body: JSONValue? = nil) async throws -> JSONValue {
-        let response: EndpointClient.Response
-        if method == .GET {
-            response = try await endpoint.get(path, query: query)
-        } else {
-            response = try await endpoint.send(
-                method, path, body: body.map { JSONWriter.write($0) }, contentType: body == nil ? nil : "application/json")
-        }
-        guard (200..<300).contains(response.status) else {
-            var message = EndpointClient.excerpt(response.body)
-            // Alertmanager writes some errors as a JSON string.
-            if let text = (try? JSONParser.parse(message))?.stringValue { message = text }
-            throw EndpointError.api(kind: endpoint.kind, name: name, status: response.status, message: message)
-        }
-        guard response.body.readableBytes > 0 else { return .null }
-        do {
-            return try response.body.withUnsafeReadableBytes { try JSONParser.parse($0) }
-        } catch {
-            throw EndpointError.invalidResponse(kind: endpoint.kind, name: name, reason: "the body is not JSON (\(error))")
-        }
-    }
-}
 
 /// A label matcher as Alertmanager and PromQL write it: `name="value"`, `name!="value"`, `name=~"re"`, `name!~"re"`.
 public struct LabelMatcher: Sendable, Equatable {
