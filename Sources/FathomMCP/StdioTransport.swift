@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Synchronization
 
 #if canImport(Glibc)
@@ -21,11 +22,18 @@ public final class StdioTransport: MessageSink {
     private let output: Int32
     public let maxMessageBytes: Int
     private let writeLock = Mutex(())
+    /// Set when stdin is read on this event loop group (which should then be the global executor).
+    private let eventLoopGroup: (any EventLoopGroup)?
 
-    public init(input: Int32 = STDIN_FILENO, output: Int32 = STDOUT_FILENO, maxMessageBytes: Int) {
+    /// - Parameter eventLoopGroup: read stdin on this group when it is a pipe or socket; nil, or any other
+    ///   kind of stdin, uses a thread of its own (``StdioEventLoop``).
+    public init(
+        input: Int32 = STDIN_FILENO, output: Int32 = STDOUT_FILENO, maxMessageBytes: Int, eventLoopGroup: (any EventLoopGroup)? = nil
+    ) {
         self.input = input
         self.output = output
         self.maxMessageBytes = maxMessageBytes
+        self.eventLoopGroup = StdioPipeInput.canWatch(input) ? eventLoopGroup : nil
     }
 
     /// Writes one message and its newline in a single locked write, so concurrent senders never interleave.
@@ -40,6 +48,12 @@ public final class StdioTransport: MessageSink {
                     let n = write(output, base.advanced(by: written), buffer.count - written)
                     if n < 0 {
                         if errno == EINTR { continue }
+                        if errno == EAGAIN {
+                            // stdout shares a non-blocking file description with stdin (one socket for both).
+                            var ready = pollfd(fd: output, events: Int16(POLLOUT), revents: 0)
+                            _ = poll(&ready, 1, -1)
+                            continue
+                        }
                         return  // the client went away; the read side will see EOF and end the session
                     }
                     written += n
@@ -50,23 +64,28 @@ public final class StdioTransport: MessageSink {
 
     /// The executor that runs the stdio session: run the consumer of ``messages()`` with it as the
     /// task executor preference, and the session, its tool calls and its writes share one thread.
-    public var executor: any TaskExecutor { loop }
+    /// nil when stdin is read on the event loop, which is then the global executor already.
+    public var executor: (any TaskExecutor)? { eventLoopGroup == nil ? loop : nil }
     private let loop = StdioEventLoop()
 
     /// Messages as they arrive; the stream finishes at end of input.
-    /// - warning: starts the loop thread, which lives until the process exits.
-    public func messages() -> AsyncStream<Input> {
+    /// - warning: without an event loop group, starts the loop thread, which lives until the process exits.
+    public func messages() async -> AsyncStream<Input> {
         let (stream, continuation) = AsyncStream.makeStream(of: Input.self)
-        loop.start(
-            input: input, limit: maxMessageBytes,
-            deliver: { continuation.yield($0) },
-            onEnd: { pending in
-                if pending > 0 {
-                    FileHandle.standardError.write(
-                        Data("fathom: end of input in the middle of a message; \(pending) bytes dropped\n".utf8))
-                }
-                continuation.finish()
-            })
+        let deliver: @Sendable (Input) -> Void = { continuation.yield($0) }
+        let onEnd: @Sendable (Int) -> Void = { pending in
+            if pending > 0 {
+                FileHandle.standardError.write(
+                    Data("fathom: end of input in the middle of a message; \(pending) bytes dropped\n".utf8))
+            }
+            continuation.finish()
+        }
+        if let eventLoopGroup,
+            await StdioPipeInput.start(input: input, group: eventLoopGroup, limit: maxMessageBytes, deliver: deliver, onEnd: onEnd)
+        {
+            return stream
+        }
+        loop.start(input: input, limit: maxMessageBytes, deliver: deliver, onEnd: onEnd)
         return stream
     }
 }

@@ -59,13 +59,17 @@ public struct FathomHTTPServer: Sendable {
 
     let services: @Sendable () -> MCPServices
 
-    /// One event-loop thread that is also Swift's global executor: a request, its tool call and its reply
-    /// never change threads (on these VMs a cross-CPU wake-up costs 70-100 µs, several times a whole
-    /// request on one thread). More CPUs are used by running replicas.
-    /// Call once, on the main thread, before any other Swift concurrency work.
-    public static func takeOverSwiftExecutor() {
+    /// One NIO event-loop thread for the process, and with `takeOverExecutor` it is also Swift's global
+    /// executor: a request (HTTP or stdio), its tool call, the tool's own outbound HTTP or PostgreSQL
+    /// I/O and the reply never change threads. On these VMs a cross-CPU wake-up costs 70-100 µs, several
+    /// times a whole request on one thread; with two loops AsyncHTTPClient handed every request between
+    /// them (four eventfd wake-ups per call, seen with strace). More CPUs are used by running replicas.
+    /// Call once, first thing on the main thread: NIO refuses a second setting.
+    public static func configureEventLoops(takeOverExecutor: Bool) {
         NIOSingletons.groupLoopCountSuggestion = 1
-        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        if takeOverExecutor {
+            _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        }
     }
 
     /// A timer on the event loop the caller runs on (the server's own, in `fathom serve`).

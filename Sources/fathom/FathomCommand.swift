@@ -6,7 +6,8 @@ import FathomServer
 enum FathomMain {
     /// Runs on the main thread before anything else, which is where NIO's executor take-over must happen.
     static func main() async {
-        if CommandLine.arguments.dropFirst().first == "serve" { FathomHTTPServer.takeOverSwiftExecutor() }
+        let command = CommandLine.arguments.dropFirst().first
+        FathomHTTPServer.configureEventLoops(takeOverExecutor: command == "serve" || command == "mcp")
         await FathomCommand.main()
     }
 }

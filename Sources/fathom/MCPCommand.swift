@@ -1,6 +1,7 @@
 import ArgumentParser
 import FathomCore
 import FathomMCP
+import FathomTools
 import Foundation
 
 struct MCPCommand: AsyncParsableCommand {
@@ -26,9 +27,9 @@ struct MCPCommand: AsyncParsableCommand {
         for problem in runtime.prompts.problems {
             FileHandle.standardError.write(Data("fathom: prompt skipped: \(problem)\n".utf8))
         }
-        let transport = StdioTransport(maxMessageBytes: runtime.config.mcp.maxMessageBytes)
+        let transport = StdioTransport(maxMessageBytes: runtime.config.mcp.maxMessageBytes, eventLoopGroup: OutboundHTTP.eventLoopGroup)
+        let messages = await transport.messages()
         let session = MCPSession(services: runtime.services, sink: transport, executor: transport.executor)
-        let messages = transport.messages()
         await withTaskGroup(of: Void.self) { group in
             group.addTask(executorPreference: transport.executor) {
                 for await input in messages {

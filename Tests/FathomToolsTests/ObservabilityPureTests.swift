@@ -101,6 +101,7 @@ import Testing
         #expect(SeriesSummary.format(1) == "1" && SeriesSummary.format(0.1234567) == "0.123457" && SeriesSummary.format(2.5) == "2.5")
         #expect(SeriesSummary.format(.nan) == "NaN" && SeriesSummary.format(-.infinity) == "-Inf")
         #expect(SeriesSummary.number(.infinity) == .string("+Inf") && SeriesSummary.number(1.5) == .double(1.5))
+        #expect(SeriesSummary.exact(10256.96) == "10256.96" && SeriesSummary.exact(0.1234567891) == "0.1234567891" && SeriesSummary.exact(3) == "3")
     }
 }
 

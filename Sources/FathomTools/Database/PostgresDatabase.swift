@@ -73,7 +73,7 @@ public final class PostgresDatabase: SQLDatabase {
             do {
                 nextID += 1
                 let opened = try await PostgresConnection.connect(
-                    on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: nextID,
+                    on: OutboundHTTP.eventLoopGroup.any(), configuration: configuration, id: nextID,
                     logger: PostgresDatabase.logger)
                 connection = opened
                 return opened

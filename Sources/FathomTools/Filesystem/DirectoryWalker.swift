@@ -52,11 +52,11 @@ struct DirectoryWalker {
                     nextProgress = visited + 500
                     await context.progress(Double(visited), nil, "visited \(visited) entries")
                 }
-                // A long walk must not hold its thread for long: on stdio that thread also reads the
+                // A long walk must not hold its thread for long: that thread also reads the
                 // `notifications/cancelled` that stops the walk. Measured by time, since one entry of a
                 // content search can be a 10 MB read.
                 if ContinuousClock.now - lastYield > Self.yieldInterval {
-                    await Task.yield()
+                    await Task.pauseForInput()
                     lastYield = .now
                 }
             }

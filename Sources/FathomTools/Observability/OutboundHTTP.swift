@@ -8,16 +8,20 @@ import NIOSSL
 public enum OutboundHTTP {
     public static let userAgent = "fathom"
 
-    /// Runs on NIO's singleton event loop group, which `fathom serve` also makes Swift's global
-    /// executor: a request, its tool call and the reply then stay on one thread.
-    /// Redirects are not followed, so credentials never travel to a host the config did not name.
+    /// NIO's singleton group. The CLI gives it one loop, which `serve` and `mcp` also make Swift's
+    /// global executor (`FathomHTTPServer.configureEventLoops`), so outbound I/O runs on the thread
+    /// that runs the tool call.
+    public static var eventLoopGroup: MultiThreadedEventLoopGroup { .singleton }
+
+    /// Runs on ``eventLoopGroup``. Redirects are not followed, so credentials never travel to a host
+    /// the config did not name.
     public static let client: HTTPClient = {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             timeout: .init(connect: .seconds(5), read: .seconds(300)))
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 16)
         configuration.httpVersion = .http1Only
-        return HTTPClient(eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton), configuration: configuration)
+        return HTTPClient(eventLoopGroupProvider: .shared(eventLoopGroup), configuration: configuration)
     }()
 
     /// nil means the default: system trust roots, full verification.

@@ -81,14 +81,27 @@ struct PrometheusResultError: Error, CustomStringConvertible {
 extension PrometheusResult.Series {
     /// `up{instance="a:9100", job="node"}`: how Prometheus itself prints a series.
     public var selector: String {
-        let name = labels["__name__"] ?? ""
-        let rest = labels.filter { $0.key != "__name__" }.sorted { $0.key < $1.key }
-        if rest.isEmpty { return name.isEmpty ? "{}" : name }
-        return name + "{" + rest.map { "\($0.key)=\"\(Self.escape($0.value))\"" }.joined(separator: ", ") + "}"
-    }
-
-    private static func escape(_ value: String) -> String {
-        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            .replacingOccurrences(of: "\n", with: "\\n")
+        var out: [UInt8] = []
+        out.reserveCapacity(64 + labels.count * 32)
+        if let name = labels["__name__"] { out += name.utf8 }
+        var first = true
+        for (key, value) in labels.sorted(by: { $0.key < $1.key }) where key != "__name__" {
+            out.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
+            if !first { out.append(UInt8(ascii: " ")) }
+            first = false
+            out += key.utf8
+            out += #"=""#.utf8
+            for byte in value.utf8 {
+                switch byte {
+                case UInt8(ascii: "\\"), UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), byte]
+                case UInt8(ascii: "\n"): out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+                default: out.append(byte)
+                }
+            }
+            out.append(UInt8(ascii: "\""))
+        }
+        if !first { out.append(UInt8(ascii: "}")) }
+        if out.isEmpty { return "{}" }
+        return String(decoding: out, as: UTF8.self)
     }
 }

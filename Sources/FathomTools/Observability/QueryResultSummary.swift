@@ -62,7 +62,7 @@ struct QueryResultSummary {
             return [
                 "series": .string(summary.selector),
                 "labels": .object(series.labels.mapValues { .string($0) }),
-                "values": .array(series.points.map { [.double($0.time), .string(SeriesSummary.format($0.value))] }),
+                "values": .array(series.points.map { [.double($0.time), .string(SeriesSummary.exact($0.value))] }),
             ]
         }
         return cursors.store(items, bytes: bytes)

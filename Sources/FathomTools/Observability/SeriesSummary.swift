@@ -69,6 +69,13 @@ public struct SeriesSummary: Sendable, Equatable {
         value.isFinite ? .double(value) : .string(format(value))
     }
 
+    /// Every digit, as raw data needs: the shortest text that reads back as the same Double.
+    public static func exact(_ value: Double) -> String {
+        if !value.isFinite { return format(value) }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return value.description
+    }
+
     /// Short and exact enough to reason with: 6 significant digits.
     public static func format(_ value: Double) -> String {
         if value.isNaN { return "NaN" }
