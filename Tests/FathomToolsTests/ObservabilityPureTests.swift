@@ -100,6 +100,8 @@ import Testing
     @Test func numbersAreShortAndJSONSafe() {
         #expect(SeriesSummary.format(1) == "1" && SeriesSummary.format(0.1234567) == "0.123457" && SeriesSummary.format(2.5) == "2.5")
         #expect(SeriesSummary.format(.nan) == "NaN" && SeriesSummary.format(-.infinity) == "-Inf")
+        #expect(SeriesSummary.format(12345.678) == "12345.7" && SeriesSummary.format(1234567.8) == "1234568")
+        #expect(SeriesSummary.format(-0.000123456789) == "-0.000123457" && SeriesSummary.format(98.76543) == "98.7654")
         #expect(SeriesSummary.number(.infinity) == .string("+Inf") && SeriesSummary.number(1.5) == .double(1.5))
         #expect(SeriesSummary.exact(10256.96) == "10256.96" && SeriesSummary.exact(0.1234567891) == "0.1234567891" && SeriesSummary.exact(3) == "3")
     }
@@ -154,5 +156,54 @@ import Testing
         #expect(try credentials.authorization(kind: "prometheus", name: "p") == "Bearer rotated-token-longer")
         try FileManager.default.removeItem(atPath: path)
         #expect(throws: EndpointError.self) { try credentials.authorization(kind: "prometheus", name: "p") }
+    }
+}
+
+@Suite struct AnomalyDetectorTests {
+    /// A steady series with a little deterministic noise.
+    func series(_ count: Int, base: Double = 10, change: (Int) -> Double = { _ in 0 }) -> [PrometheusResult.Point] {
+        (0..<count).map { i in .init(time: Double(1000 + i * 15), value: base + Double((i * 7) % 5) * 0.1 + change(i)) }
+    }
+
+    @Test func aSpikeIsOneWindowWithItsPeak() {
+        let points = series(100) { (40...42).contains($0) ? 50 : 0 }
+        let findings = AnomalyDetector().analyze(points)
+        #expect(findings.windows.count == 1)
+        let window = findings.windows[0]
+        #expect(window.direction == "spike" && window.points == 3 && window.peak > 59 && window.score > 10)
+        #expect(window.start == Double(1000 + 40 * 15) && window.end == Double(1000 + 42 * 15))
+    }
+
+    @Test func aDipIsReportedAsADip() {
+        let findings = AnomalyDetector().analyze(series(60) { $0 == 30 ? -9 : 0 })
+        #expect(findings.windows.map(\.direction) == ["dip"])
+    }
+
+    @Test func aLevelShiftIsAChangePointAtTheStep() {
+        let findings = AnomalyDetector().analyze(series(120) { $0 >= 80 ? 20 : 0 })
+        let change = findings.changePoints.first
+        #expect(findings.changePoints.count == 1)
+        #expect(change?.time == Double(1000 + 80 * 15))
+        #expect(abs((change?.before ?? 0) - 10.2) < 0.2 && abs((change?.after ?? 0) - 30.2) < 0.2)
+    }
+
+    @Test func noiseAloneFindsNothing() {
+        let findings = AnomalyDetector().analyze(series(240))
+        #expect(findings.windows.isEmpty && findings.changePoints.isEmpty)
+    }
+
+    @Test func aConstantSeriesWithOneOutlierStillScores() {
+        var points = (0..<50).map { PrometheusResult.Point(time: Double($0), value: 5) }
+        points[25].value = 6
+        let findings = AnomalyDetector().analyze(points)
+        #expect(findings.mad == 0 && findings.windows.count == 1 && findings.windows[0].peak == 6)
+    }
+
+    @Test func nanAndShortSeriesAreHandled() {
+        var points = series(30) { $0 == 10 ? 40 : 0 }
+        points[5].value = .nan
+        #expect(AnomalyDetector().analyze(points).windows.count == 1)
+        #expect(AnomalyDetector().analyze(Array(points.prefix(2))).windows.isEmpty)
+        #expect(AnomalyDetector().analyze([]).changePoints.isEmpty)
     }
 }

@@ -288,3 +288,41 @@ async def test_bad_observability_config_names_the_field(fathom_bin: Path, ws: Wo
         result = subprocess.run([str(fathom_bin), "tools", "list"], cwd=ws.project, env=ws.env(), capture_output=True, text=True, timeout=60)
         assert result.returncode != 0, text
         assert expected in result.stderr and str(path) in result.stderr, (text, result.stderr)
+
+
+async def test_detect_anomalies_finds_a_spike_and_a_level_shift(fathom_bin: Path, ws: Workspace, obs: ObservabilityStack):
+    from realparts import wait_for
+
+    def samples(metric: str) -> int:
+        result = obs.query(f"count_over_time({metric}[5m])")
+        return int(float(result[0]["value"][1])) if result else 0
+
+    def write(level: float, spike: float) -> None:
+        obs.set_metric(f'fathom_anomaly_level{{k="a"}} {level}\nfathom_anomaly_spike{{k="b"}} {spike}\n', name="anomaly.prom")
+
+    write(1, 1)
+    try:
+        # History builds at the 1 s scrape interval: a baseline, a short spike with the shift, then the new level.
+        wait_for(lambda: samples("fathom_anomaly_level") >= 14, 60, "baseline samples", interval=0.2)
+        write(100, 200)
+        base = samples("fathom_anomaly_spike")
+        wait_for(lambda: samples("fathom_anomaly_spike") >= base + 2, 30, "spike samples", interval=0.1)
+        write(100, 1)
+        base = samples("fathom_anomaly_level")
+        wait_for(lambda: samples("fathom_anomaly_level") >= base + 8, 30, "new level samples", interval=0.2)
+        write_tools_config(ws, "observability", config(obs))
+        async with open_session(fathom_bin, ws) as conn:
+            result = await conn.call_ok("detect_anomalies", {
+                "query": '{__name__=~"fathom_anomaly_.*"}', "duration": "2m", "step": "1s"})
+            data = result.structured_content
+            by_name = {s["labels"]["__name__"]: s for s in data["series"]}
+            assert set(by_name) == {"fathom_anomaly_level", "fathom_anomaly_spike"}, text_of(result)
+            spike = by_name["fathom_anomaly_spike"]["windows"]
+            assert spike and spike[0]["direction"] == "spike" and spike[0]["peak"] == 200 and spike[0]["points"] >= 2
+            shift = by_name["fathom_anomaly_level"]["changePoints"]
+            assert shift and shift[0]["before"] == pytest.approx(1) and shift[0]["after"] == pytest.approx(100)
+            assert "level shift at" in text_of(result) and "spike" in text_of(result)
+            quiet = await conn.call_ok("detect_anomalies", {"query": "vector(1)", "duration": "5m"})
+            assert quiet.structured_content["anomalousSeries"] == 0 and "nothing stands out" in text_of(quiet)
+    finally:
+        (obs.textfile / "anomaly.prom").unlink(missing_ok=True)

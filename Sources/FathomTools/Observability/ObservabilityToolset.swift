@@ -22,6 +22,7 @@ public enum ObservabilityToolset {
                 PrometheusTargetsTool(endpoints: endpoints),
                 PrometheusRulesTool(endpoints: endpoints),
                 PrometheusAlertsTool(endpoints: endpoints),
+                DetectAnomaliesTool(endpoints: endpoints),
             ]
         }
         if endpoints.has("alertmanager") {
