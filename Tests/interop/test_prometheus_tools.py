@@ -326,3 +326,65 @@ async def test_detect_anomalies_finds_a_spike_and_a_level_shift(fathom_bin: Path
             assert quiet.structured_content["anomalousSeries"] == 0 and "nothing stands out" in text_of(quiet)
     finally:
         (obs.textfile / "anomaly.prom").unlink(missing_ok=True)
+
+
+class HostileServer:
+    """Answers every request with one canned (status, body): what a broken proxy or a wrong URL gives."""
+
+    def __init__(self) -> None:
+        import http.server
+
+        self.status, self.body = 200, b""
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802
+                self.send_response(outer.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(outer.body)))
+                self.end_headers()
+                self.wfile.write(outer.body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+async def test_hostile_and_broken_responses_are_clear_errors(fathom_bin: Path, ws: Workspace):
+    hostile = HostileServer()
+    try:
+        write_tools_config(ws, "observability", f"prometheus:\n  - name: odd\n    url: {hostile.url}\nmax_response_bytes: 4096\n")
+        cases = [
+            (200, b'{"status":"success","data":{"resultType":"vector","result":[{"metric":{}', "not JSON"),
+            (200, b"<html>proxy login</html>", "not JSON"),
+            (200, b'{"status":"success","data":{"resultType":"vector","result":"nope"}}', "result is not a list"),
+            (200, b'{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1]]}]}}', "a sample is not"),
+            (200, b'{"status":"success","data":{"resultType":"vector","result":[' + b'{"metric":{},"value":[1,"1"]},' * 400 + b'{}]}}',
+             "more than 4096 bytes"),
+            (502, b"Bad Gateway", "HTTP 502"),
+            (503, b'{"status":"error","errorType":"unavailable","error":"TSDB not ready"}', "unavailable: TSDB not ready"),
+        ]
+        async with open_session(fathom_bin, ws) as conn:
+            for status, body, expected in cases:
+                hostile.status, hostile.body = status, body
+                message = await conn.call_err("prometheus_query", {"query": "up"})
+                assert expected in message, (body[:80], message)
+            oversized = await conn.call("prometheus_query", {"query": "x" * 20_000})
+            assert oversized.is_error and "Invalid arguments" in text_of(oversized)
+            for bad in ({"query": "up", "time": "yesterday"}, {"query": "up", "limit": 0}, {"query": 5}, {}):
+                result = await conn.call("prometheus_query", bad)
+                assert result.is_error, bad
+            await conn.alive()
+    finally:
+        hostile.close()
