@@ -288,9 +288,12 @@ def test_unknown_protocol_version_gets_latest(raw_server):
     server.assert_alive()
 
 
-def test_cancel_search_raw(raw_server, ws: Workspace, big_tree):
-    """notifications/cancelled stops search_files: no response for it, audit says cancelled."""
-    server = raw_server(FATHOM_FILESYSTEM_ROOTS=f"{ws.root},{big_tree}")
+@pytest.mark.parametrize("loop", ["thread", "event-loop"])
+def test_cancel_search_raw(raw_server, ws: Workspace, big_tree, loop: str):
+    """notifications/cancelled stops search_files: no response for it, audit says cancelled. With a
+    network toolset configured stdin is read on NIO's event loop, which must not be starved either."""
+    extra = {"FATHOM_OBSERVABILITY_PROMETHEUS_URL": "http://127.0.0.1:9"} if loop == "event-loop" else {}
+    server = raw_server(FATHOM_FILESYSTEM_ROOTS=f"{ws.root},{big_tree}", **extra)
     server.initialize(client="cancel-raw")
     rid = server.new_id()
     token = "cancel-me"
