@@ -2,6 +2,7 @@
 public enum EndpointError: Error, CustomStringConvertible, Equatable {
     case notConfigured(kind: String)
     case unknownEndpoint(kind: String, name: String, known: [String])
+    case unknownClusterGroup(String, known: [String])
     case unreachable(kind: String, name: String, url: String, reason: String)
     case timeout(kind: String, name: String, seconds: Double)
     case authFailed(kind: String, name: String, status: Int, auth: String, detail: String)
@@ -17,6 +18,9 @@ public enum EndpointError: Error, CustomStringConvertible, Equatable {
             "No \(kind) endpoint is configured. Add one under '\(kind):' in tools/observability.yaml, or set FATHOM_OBSERVABILITY_\(kind.uppercased())_URL."
         case .unknownEndpoint(let kind, let name, let known):
             "No \(kind) endpoint or cluster is named '\(name)'. Configured: \(known.joined(separator: ", "))."
+        case .unknownClusterGroup(let name, let known):
+            "No cluster group is named '\(name)'. Configured in observability.cluster_groups: "
+                + (known.isEmpty ? "none." : known.joined(separator: ", ") + ".")
         case .unreachable(let kind, let name, let url, let reason):
             "\(kind) '\(name)' at \(url) is unreachable: \(reason). Check that it is running and the url in tools/observability.yaml."
         case .timeout(let kind, let name, let seconds):
@@ -40,6 +44,7 @@ public enum EndpointError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .notConfigured: "not_configured"
         case .unknownEndpoint: "unknown_endpoint"
+        case .unknownClusterGroup: "unknown_cluster_group"
         case .unreachable: "unreachable"
         case .timeout: "timeout"
         case .authFailed: "auth_failed"

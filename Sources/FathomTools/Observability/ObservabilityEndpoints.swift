@@ -58,8 +58,7 @@ public struct ObservabilityEndpoints: Sendable {
         var wanted: [String]? = clusters.flatMap { $0.isEmpty ? nil : $0 }
         if let group, !group.isEmpty {
             guard let members = settings.clusterGroups[group] else {
-                throw EndpointError.unknownEndpoint(
-                    kind: "cluster group", name: group, known: settings.clusterGroups.keys.sorted().map { $0 })
+                throw EndpointError.unknownClusterGroup(group, known: settings.clusterGroups.keys.sorted())
             }
             wanted = members
         }
