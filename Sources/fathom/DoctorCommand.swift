@@ -1,5 +1,6 @@
 import ArgumentParser
 import FathomCore
+import FathomTools
 import Foundation
 
 struct DoctorCommand: AsyncParsableCommand {
@@ -47,7 +48,56 @@ struct DoctorCommand: AsyncParsableCommand {
         } else {
             print("http     \(http.host):\(http.port)\(http.stateless ? " stateless" : ""); auth: \(auth.isEmpty ? "none (loopback only)" : auth.joined(separator: "; "))")
         }
+        failures += await checkEndpoints(runtime)
+        failures += await checkDatabases(runtime)
         print("llm      none configured (the deterministic path answers)")
         if failures > 0 { throw ExitCode(1) }
+    }
+
+    /// One request per endpoint, with its credentials and TLS, as a tool would send it.
+    private func checkEndpoints(_ runtime: Runtime) async -> Int {
+        var failures = 0
+        for client in runtime.observability.allClients {
+            let endpoint = client.endpoint
+            let label = "\(client.kind) '\(endpoint.name)' \(endpoint.url)" + (endpoint.cluster.map { " cluster \($0)" } ?? "")
+            let start = ContinuousClock.now
+            do {
+                let what = try await EndpointProbe.check(client)
+                print("obs      ok \(label): \(what) (\(Self.milliseconds(since: start)) ms)")
+            } catch {
+                failures += 1
+                print("obs      FAIL \(label): \(error)")
+            }
+        }
+        return failures
+    }
+
+    /// Each database answers a read-only question; PostgreSQL also says whether Fathom's role is a superuser.
+    private func checkDatabases(_ runtime: Runtime) async -> Int {
+        var failures = 0
+        for connection in runtime.config.database.connections {
+            do {
+                let database = try runtime.databases.database(connection.name)
+                let tables = try await database.listTables()
+                var line = "db       ok \(connection.name) (\(connection.kind.rawValue)) \(tables.count) tables and views"
+                    + (connection.allowsWrites ? ", writes allowed" : ", read-only")
+                if connection.kind == .postgres {
+                    let role = try await database.query("SELECT rolsuper FROM pg_roles WHERE rolname = current_user", maxRows: 1)
+                    if role.rows.first?.first == .bool(true) {
+                        line += "; warning: user \(connection.user) is a superuser, give Fathom a role without it"
+                    }
+                }
+                print(line)
+            } catch {
+                failures += 1
+                print("db       FAIL \(connection.name) (\(connection.kind.rawValue)): \(error)")
+            }
+        }
+        return failures
+    }
+
+    private static func milliseconds(since start: ContinuousClock.Instant) -> Int {
+        let elapsed = ContinuousClock.now - start
+        return Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
     }
 }

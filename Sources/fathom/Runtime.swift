@@ -14,6 +14,8 @@ struct Runtime: Sendable {
     let prompts: PromptRegistry
     /// Kept across reloads, so a cursor handed out before SIGHUP still reads.
     let cursors: ResultCursors
+    let observability: ObservabilityEndpoints
+    let databases: Databases
 
     /// - Parameter observer: told of every tool call (metrics, in `serve`).
     init(options: GlobalOptions, observer: ToolRegistry.CallObserver? = nil) throws {
@@ -23,14 +25,16 @@ struct Runtime: Sendable {
         store = try SQLiteStore(directory: stateDirectory)
         audit = AuditLog(store: store)
         cursors = ResultCursors()
-        (self.config, filesystem, registry, prompts) = try Self.assemble(config, audit: audit, cursors: cursors, observer: observer)
+        (self.config, filesystem, registry, prompts, observability, databases) = try Self.assemble(
+            config, audit: audit, cursors: cursors, observer: observer)
     }
 
     private init(reloading runtime: Runtime, config: FathomConfig, observer: ToolRegistry.CallObserver?) throws {
         store = runtime.store
         audit = runtime.audit
         cursors = runtime.cursors
-        (self.config, filesystem, registry, prompts) = try Self.assemble(config, audit: audit, cursors: cursors, observer: observer)
+        (self.config, filesystem, registry, prompts, observability, databases) = try Self.assemble(
+            config, audit: audit, cursors: cursors, observer: observer)
     }
 
     static func loadConfig(_ options: GlobalOptions) throws -> FathomConfig {
@@ -44,15 +48,16 @@ struct Runtime: Sendable {
 
     private static func assemble(
         _ config: FathomConfig, audit: AuditLog, cursors: ResultCursors, observer: ToolRegistry.CallObserver?
-    ) throws -> (FathomConfig, FilesystemAccess, ToolRegistry, PromptRegistry) {
+    ) throws -> (FathomConfig, FilesystemAccess, ToolRegistry, PromptRegistry, ObservabilityEndpoints, Databases) {
         let filesystem = FilesystemAccess(settings: config.filesystem, home: config.home)
         let observability = try ObservabilityEndpoints(settings: config.observability, cursors: cursors)
+        let databases = Databases(settings: config.database)
         let registry = ToolRegistry(
             tools: FilesystemToolset.tools(filesystem) + ObservabilityToolset.tools(observability)
-                + DatabaseToolset.tools(Databases(settings: config.database)), policy: Policy(config.policy),
+                + DatabaseToolset.tools(databases), policy: Policy(config.policy),
             audit: audit, observer: observer)
         let prompts = PromptRegistry.load(directory: (config.home as NSString).appendingPathComponent("prompts"))
-        return (config, filesystem, registry, prompts)
+        return (config, filesystem, registry, prompts, observability, databases)
     }
 
     /// The same store and audit log with configuration, tools, policy and prompts read again.

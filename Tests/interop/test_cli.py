@@ -112,3 +112,33 @@ def test_bad_environment_value_is_named(cli):
 def test_shell_completion_script(cli):
     out = cli("--generate-completion-script", "bash", check=True).stdout
     assert "_fathom" in out and "tools" in out
+
+
+def test_doctor_checks_every_endpoint_and_database(cli, obs, postgres, tmp_path):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead = s.getsockname()[1]
+    db = tmp_path / "app.db"
+    sqlite3.connect(db).executescript("CREATE TABLE t(x); CREATE VIEW v AS SELECT x FROM t;")
+    tools = cli.project / "tools"
+    tools.mkdir()
+    (tools / "observability.yaml").write_text(f"""prometheus:
+  - {{name: local, url: "{obs.prometheus_url}", cluster: test}}
+  - {{name: dead, url: "http://127.0.0.1:{dead}"}}
+alertmanager:
+  - {{name: am, url: "{obs.alertmanager_url}"}}
+""")
+    (tools / "database.yaml").write_text(f"""connections:
+  - {{name: app, sqlite: "{db}"}}
+  - {{name: pg, postgres: {{port: {postgres.port}, user: postgres, tls: disable}}}}
+""")
+    doctor = cli("doctor")
+    out = doctor.stdout
+    assert doctor.returncode == 1, out  # the dead endpoint fails the check
+    assert f"obs      ok prometheus 'local' {obs.prometheus_url} cluster test: Prometheus 2." in out, out
+    assert f"obs      FAIL prometheus 'dead' http://127.0.0.1:{dead}: " in out and "connection refused" in out
+    assert "obs      ok alertmanager 'am'" in out and "Alertmanager 0.25" in out
+    assert "db       ok app (sqlite) 2 tables and views, read-only" in out
+    assert "db       ok pg (postgres)" in out and "is a superuser" in out

@@ -27,6 +27,11 @@ public struct ObservabilityEndpoints: Sendable {
 
     public func has(_ kind: String) -> Bool { !(clients[kind] ?? []).isEmpty }
 
+    /// Every endpoint's client, in configuration order.
+    public var allClients: [EndpointClient] {
+        settings.all.compactMap { kind, endpoint in clients[kind]?.first { $0.endpoint.name == endpoint.name } }
+    }
+
     /// The endpoint named `name`, else the first whose cluster is `cluster`, else the first of its kind.
     /// - Throws: ``EndpointError`` when none is configured or none matches.
     public func client(_ kind: String, endpoint name: String?, cluster: String?) throws -> EndpointClient {
