@@ -396,3 +396,21 @@ async def test_a_query_too_long_for_a_url_goes_as_a_form_post(fathom_bin: Path, 
     async with open_session(fathom_bin, ws) as conn:
         result = await conn.call_ok("prometheus_query", {"query": query})
     assert result.structured_content["seriesCount"] == len(obs.query("up"))
+
+
+async def test_sighup_adds_an_endpoint_and_its_tools_without_dropping_the_session(fathom_bin: Path, ws: Workspace, obs: ObservabilityStack):
+    import os
+    import signal
+
+    from test_http_transport import find_serve_pid
+
+    async with open_session(fathom_bin, ws, transport="http") as conn:
+        before = {t.name for t in (await conn.session.list_tools()).tools}
+        assert "prometheus_query" not in before
+        write_tools_config(ws, "observability", config(obs))
+        os.kill(find_serve_pid(conn.stderr), signal.SIGHUP)
+        await conn.rec.wait_for(lambda m: "tools/list_changed" in str(m) or "ToolListChanged" in type(getattr(m, "root", m)).__name__)
+        after = {t.name for t in (await conn.session.list_tools()).tools}
+        assert PROMETHEUS_TOOLS <= after
+        result = await conn.call_ok("prometheus_query", {"query": "up"})
+        assert result.structured_content["seriesCount"] == len(obs.query("up"))

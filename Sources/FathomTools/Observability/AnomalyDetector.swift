@@ -94,8 +94,8 @@ public struct AnomalyDetector: Sendable {
         var sum = [0.0]
         var squares = [0.0]
         for index in range {
-            sum.append(sum.last! + points[index].value)
-            squares.append(squares.last! + points[index].value * points[index].value)
+            sum.append(sum[sum.count - 1] + points[index].value)
+            squares.append(squares[squares.count - 1] + points[index].value * points[index].value)
         }
         let n = range.count
         var best: (split: Int, score: Double, left: Double, right: Double)?
