@@ -390,3 +390,50 @@ class LokiTempoFixture:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=10)
+
+
+@dataclass
+class KubeFixture:
+    """Tests/interop/fixtures/kube_api_server.py: a Kubernetes API server for tests (none can run here;
+    see REAL-PARTS.md), judged by the preinstalled kubectl."""
+
+    folder: Path
+    flags: list[str] = field(default_factory=list)
+    tls: bool = False
+    port: int = 0
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
+
+    def start(self) -> "KubeFixture":
+        import sys
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        script = Path(__file__).parent / "fixtures" / "kube_api_server.py"
+        log = open(self.folder / "kube-fixture.log", "wb")
+        self.process = subprocess.Popen([sys.executable, str(script), "--port", "0", *self.flags],
+                                        stdout=subprocess.PIPE, stderr=log, start_new_session=True)
+        log.close()
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline().decode()
+        if not line.startswith("READY "):
+            self.stop()
+            raise RuntimeError(f"kube fixture did not start: {line!r}")
+        self.port = int(line.split()[1])
+        return self
+
+    def kubectl(self, *args: str, extra: list[str] | None = None, check: bool = True) -> subprocess.CompletedProcess:
+        """kubectl with its own cache folder, so discovery is read from this server every time."""
+        argv = ["kubectl", f"--server={self.url}", f"--cache-dir={self.folder / 'kubectl-cache'}", *(extra or []), *args]
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(self.folder), "KUBECONFIG": str(self.folder / "none")}
+        result = subprocess.run(argv, capture_output=True, text=True, timeout=60, env=env, stdin=subprocess.DEVNULL)
+        if check and result.returncode != 0:
+            raise AssertionError(f"kubectl {' '.join(args)} failed ({result.returncode}): {result.stderr}")
+        return result
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
