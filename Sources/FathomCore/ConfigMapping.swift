@@ -69,4 +69,13 @@ enum ConfigMapping {
         default: return try fileSecret(value, home: home).trimmingCharacters(in: .whitespacesAndNewlines)
         }
     }
+
+    /// The absolute path that `value` names (relative to `home`), checked readable now rather than at first use.
+    static func readableFile(_ value: ConfigValue, home: String) throws -> String {
+        let path = ConfigLoader.absolute(try value.string(), from: home)
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw ConfigError.unreadable(file: path, reason: "the file for \(value.key) is missing or unreadable")
+        }
+        return path
+    }
 }

@@ -78,13 +78,7 @@ struct DatabaseConnections {
             }
             connection.tls = mode
         }
-        if let ca = fields["ca_file"] {
-            let path = ConfigLoader.absolute(try ca.string(), from: home)
-            guard FileManager.default.isReadableFile(atPath: path) else {
-                throw ConfigError.unreadable(file: path, reason: "the file for \(ca.key) is missing or unreadable")
-            }
-            connection.caFile = path
-        }
+        if let ca = fields["ca_file"] { connection.caFile = try ConfigMapping.readableFile(ca, home: home) }
     }
 
     /// `postgres://user@host:port/database?sslmode=disable|prefer|require`. A password in the URL is refused:

@@ -138,12 +138,7 @@ struct EndpointSettings {
             expected: "a mapping of ca_file, cert_file, key_file, insecure_skip_verify")
         var tls = FathomConfig.TLSSettings()
         func readable(_ field: String) throws -> String? {
-            guard let value = fields[field] else { return nil }
-            let path = ConfigLoader.absolute(try value.string(), from: home)
-            guard FileManager.default.isReadableFile(atPath: path) else {
-                throw ConfigError.unreadable(file: path, reason: "the file for \(value.key) is missing or unreadable")
-            }
-            return path
+            try fields[field].map { try ConfigMapping.readableFile($0, home: home) }
         }
         tls.caFile = try readable("ca_file")
         tls.certificateFile = try readable("cert_file")

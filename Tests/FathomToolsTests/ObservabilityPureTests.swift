@@ -91,9 +91,9 @@ import Testing
 
     @Test func rankingPutsTheHighestFirstNaNLastAndBreaksTiesByName() {
         let ranked = SeriesSummary.ranked(
-            [series("c", [5]), series("nan", [.nan]), series("b", [9]), series("a", [9])].map(SeriesSummary.init), by: .max)
+            [series("c", [5]), series("nan", [.nan]), series("b", [9]), series("a", [9])].map { SeriesSummary($0) }, by: .max)
         #expect(ranked.map { $0.labels["pod"] } == ["a", "b", "c", "nan"])
-        let ascending = SeriesSummary.ranked([series("x", [5]), series("y", [1])].map(SeriesSummary.init), by: .last, ascending: true)
+        let ascending = SeriesSummary.ranked([series("x", [5]), series("y", [1])].map { SeriesSummary($0) }, by: .last, ascending: true)
         #expect(ascending.map { $0.labels["pod"] } == ["y", "x"])
     }
 

@@ -355,6 +355,24 @@ def _quote(arg: str) -> str:
 
 
 
+def start_fixture_script(script: str, flags: list[str], folder: Path) -> tuple[subprocess.Popen, int]:
+    """Starts fixtures/SCRIPT --port 0 and reads the `READY <port>` line it prints when listening."""
+    import sys
+
+    folder.mkdir(parents=True, exist_ok=True)
+    log = open(folder / f"{Path(script).stem}.log", "wb")
+    process = subprocess.Popen([sys.executable, str(Path(__file__).parent / "fixtures" / script), "--port", "0", *flags],
+                               stdout=subprocess.PIPE, stderr=log, start_new_session=True)
+    log.close()
+    assert process.stdout is not None
+    line = process.stdout.readline().decode()
+    if not line.startswith("READY "):
+        process.terminate()
+        process.wait(timeout=10)
+        raise RuntimeError(f"{script} did not start: {line!r}")
+    return process, int(line.split()[1])
+
+
 @dataclass
 class LokiTempoFixture:
     """Tests/interop/fixtures/loki_tempo_server.py: the documented Loki 3.x and Tempo 2.x HTTP APIs
@@ -370,20 +388,7 @@ class LokiTempoFixture:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> "LokiTempoFixture":
-        import sys
-
-        self.folder.mkdir(parents=True, exist_ok=True)
-        script = Path(__file__).parent / "fixtures" / "loki_tempo_server.py"
-        log = open(self.folder / "fixture.log", "wb")
-        self.process = subprocess.Popen([sys.executable, str(script), "--port", "0", *self.flags],
-                                        stdout=subprocess.PIPE, stderr=log, start_new_session=True)
-        log.close()
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline().decode()
-        if not line.startswith("READY "):
-            self.stop()
-            raise RuntimeError(f"loki/tempo fixture did not start: {line!r}")
-        self.port = int(line.split()[1])
+        self.process, self.port = start_fixture_script("loki_tempo_server.py", self.flags, self.folder)
         return self
 
     def stop(self) -> None:
@@ -408,20 +413,7 @@ class KubeFixture:
         return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     def start(self) -> "KubeFixture":
-        import sys
-
-        self.folder.mkdir(parents=True, exist_ok=True)
-        script = Path(__file__).parent / "fixtures" / "kube_api_server.py"
-        log = open(self.folder / "kube-fixture.log", "wb")
-        self.process = subprocess.Popen([sys.executable, str(script), "--port", "0", *self.flags],
-                                        stdout=subprocess.PIPE, stderr=log, start_new_session=True)
-        log.close()
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline().decode()
-        if not line.startswith("READY "):
-            self.stop()
-            raise RuntimeError(f"kube fixture did not start: {line!r}")
-        self.port = int(line.split()[1])
+        self.process, self.port = start_fixture_script("kube_api_server.py", self.flags, self.folder)
         return self
 
     def kubectl(self, *args: str, extra: list[str] | None = None, check: bool = True) -> subprocess.CompletedProcess:

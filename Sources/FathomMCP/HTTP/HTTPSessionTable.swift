@@ -1,3 +1,4 @@
+import FathomCore
 import Foundation
 import Synchronization
 
@@ -90,17 +91,6 @@ public final class HTTPSessionTable: Sendable {
 
     /// 128 bits from the system's cryptographic generator (getrandom on Linux), as 32 hex digits.
     static func newID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let digits = Array("0123456789abcdef".utf8)
-        var id = [UInt8]()
-        id.reserveCapacity(32)
-        for _ in 0..<2 {
-            var word: UInt64 = generator.next()
-            for _ in 0..<16 {
-                id.append(digits[Int(word & 0xF)])
-                word >>= 4
-            }
-        }
-        return String(decoding: id, as: UTF8.self)
+        Hex.random(bytes: 16)
     }
 }

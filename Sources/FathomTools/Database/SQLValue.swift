@@ -15,12 +15,7 @@ enum SQLValue {
     }
 
     static func hex(_ bytes: some Collection<UInt8>, maxBytes: Int) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8(ascii: "\\"), UInt8(ascii: "x")]
-        for byte in bytes.prefix(maxBytes / 2) {
-            out += [digits[Int(byte >> 4)], digits[Int(byte & 15)]]
-        }
-        let text = String(decoding: out, as: UTF8.self)
+        let text = "\\x" + Hex.encode(bytes.prefix(maxBytes / 2))
         return bytes.count > maxBytes / 2 ? text + "…[\(bytes.count) bytes]" : text
     }
 

@@ -30,11 +30,11 @@ struct AlertmanagerSilencesTool: Tool {
         let order = ["active": 0, "pending": 1, "expired": 2]
         let rows = silences.map { silence -> (Int, String, JSONValue) in
             let state = silence["status"]?["state"]?.stringValue ?? "unknown"
-            let matchers = (silence["matchers"]?.arrayValue ?? []).map { matcher -> String in
-                let isRegex = matcher["isRegex"]?.boolValue ?? false
-                let isEqual = matcher["isEqual"]?.boolValue ?? true
-                return (matcher["name"]?.stringValue ?? "") + (isRegex ? (isEqual ? "=~" : "!~") : (isEqual ? "=" : "!="))
-                    + "\"" + (matcher["value"]?.stringValue ?? "") + "\""
+            let matchers = (silence["matchers"]?.arrayValue ?? []).map { matcher in
+                LabelMatcher(
+                    name: matcher["name"]?.stringValue ?? "", value: matcher["value"]?.stringValue ?? "",
+                    isRegex: matcher["isRegex"]?.boolValue ?? false, isEqual: matcher["isEqual"]?.boolValue ?? true
+                ).text
             }
             let line = "[\(state)] \(silence["id"]?.stringValue ?? "") {\(matchers.joined(separator: ", "))} until \(silence["endsAt"]?.stringValue ?? "?")"
                 + " by \(silence["createdBy"]?.stringValue ?? "?"): \(silence["comment"]?.stringValue ?? "")"

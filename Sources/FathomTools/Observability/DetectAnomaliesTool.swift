@@ -35,10 +35,10 @@ struct DetectAnomaliesTool: Tool {
 
     func call(_ arguments: Arguments, context: ToolContext) async throws -> ToolResult {
         let prometheus = try endpoints.prometheus(endpoint: arguments.endpoint, cluster: arguments.cluster)
-        let window = try TimeArguments.window(
-            start: arguments.start, end: arguments.end, duration: arguments.duration, defaultDuration: 3600, now: endpoints.now())
-        let requested = try arguments.step.map { try TimeArguments.duration($0, argument: "step") }
-        let step = TimeArguments.step(range: window.end.timeIntervalSince(window.start), requested: requested, maxPoints: endpoints.settings.maxPoints)
+        let window = try TimeArguments.range(
+            start: arguments.start, end: arguments.end, duration: arguments.duration, step: arguments.step,
+            maxPoints: endpoints.settings.maxPoints, now: endpoints.now())
+        let step = window.step
         let result = try await prometheus.rangeQuery(arguments.query, start: window.start, end: window.end, step: step)
         let detector = AnomalyDetector(threshold: arguments.threshold ?? 3.5, changeThreshold: arguments.change_threshold ?? 3)
         let analyzed = result.series.map { (series: $0, findings: detector.analyze($0.points)) }

@@ -12,23 +12,23 @@ final class EndpointCredentials: Sendable {
     }
 
     private let auth: FathomConfig.EndpointAuth
+    /// The header for credentials that do not change, built once rather than per request.
+    private let fixed: String?
     private let cache = Mutex(Cached())
 
     init(_ auth: FathomConfig.EndpointAuth) {
         self.auth = auth
+        fixed =
+            switch auth {
+            case .none, .bearerFile: nil
+            case .basic(let username, let password): "Basic " + Data("\(username):\(password)".utf8).base64EncodedString()
+            case .bearer(let token): "Bearer " + token
+            }
     }
 
     func authorization(kind: String, name: String) throws -> String? {
-        switch auth {
-        case .none:
-            return nil
-        case .basic(let username, let password):
-            return "Basic " + Data("\(username):\(password)".utf8).base64EncodedString()
-        case .bearer(let token):
-            return "Bearer " + token
-        case .bearerFile(let path):
-            return "Bearer " + (try token(at: path, kind: kind, name: name))
-        }
+        guard case .bearerFile(let path) = auth else { return fixed }
+        return "Bearer " + (try token(at: path, kind: kind, name: name))
     }
 
     private func token(at path: String, kind: String, name: String) throws -> String {

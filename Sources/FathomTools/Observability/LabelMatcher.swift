@@ -11,6 +11,13 @@ public struct LabelMatcher: Sendable, Equatable {
         public let description: String
     }
 
+    public init(name: String, value: String, isRegex: Bool, isEqual: Bool) {
+        self.name = name
+        self.value = value
+        self.isRegex = isRegex
+        self.isEqual = isEqual
+    }
+
     public init(parsing text: String) throws {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let nameEnd = trimmed.firstIndex { !($0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_")) } ?? trimmed.endIndex

@@ -52,15 +52,15 @@ struct LokiQueryRangeTool: Tool {
         default:
             return .error("Give either selector (with optional contains, excludes and regex) or query, not both and not neither.")
         }
-        let window = try TimeArguments.window(
-            start: arguments.start, end: arguments.end, duration: arguments.duration, defaultDuration: 3600, now: endpoints.now())
+        // The step matters to metric queries only; Loki ignores it for log lines.
+        let window = try TimeArguments.range(
+            start: arguments.start, end: arguments.end, duration: arguments.duration, step: nil,
+            maxPoints: endpoints.settings.maxPoints, now: endpoints.now())
         let limit = arguments.limit ?? 100
-        var parameters = [
+        let parameters = [
             ("query", query), ("start", Self.nanoseconds(window.start)), ("end", Self.nanoseconds(window.end)), ("limit", String(limit)),
-            ("direction", arguments.direction ?? "backward"),
+            ("direction", arguments.direction ?? "backward"), ("step", String(window.step)),
         ]
-        let step = TimeArguments.step(range: window.end.timeIntervalSince(window.start), requested: nil, maxPoints: endpoints.settings.maxPoints)
-        parameters.append(("step", String(step)))
         let response = try await loki.envelopeData("/loki/api/v1/query_range", parameters)
         let header = "loki '\(loki.endpoint.name)' · \(window.start.formatted(.iso8601)) to \(window.end.formatted(.iso8601))"
         if response.data["resultType"]?.stringValue == "matrix" {

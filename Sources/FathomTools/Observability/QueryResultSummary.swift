@@ -14,7 +14,7 @@ struct QueryResultSummary {
     var extra: [String: JSONValue] = [:]
 
     func toolResult() -> ToolResult {
-        let summaries = SeriesSummary.ranked(result.series.map(SeriesSummary.init), by: statistic, ascending: ascending)
+        let summaries = SeriesSummary.ranked(result.series.indices.map { SeriesSummary(result.series[$0], index: $0) }, by: statistic, ascending: ascending)
         let shown = Array(summaries.prefix(limit))
         let isRange = result.resultType == "matrix"
         // A range result always keeps its raw points; an instant one only when series were left out.
@@ -54,10 +54,9 @@ struct QueryResultSummary {
 
     /// Every series with its points, in the summary's order, as `query_result_page` returns them.
     private func storeRaw(order summaries: [SeriesSummary]) -> String {
-        let bySelector = Dictionary(result.series.map { ($0.selector, $0) }, uniquingKeysWith: { first, _ in first })
         var bytes = 0
-        let items: [JSONValue] = summaries.compactMap { summary in
-            guard let series = bySelector[summary.selector] else { return nil }
+        let items: [JSONValue] = summaries.map { summary in
+            let series = result.series[summary.index]
             bytes += summary.selector.utf8.count * 2 + series.points.count * 32
             return [
                 "series": .string(summary.selector),

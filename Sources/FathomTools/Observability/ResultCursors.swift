@@ -33,7 +33,7 @@ public final class ResultCursors: Sendable {
     /// Keeps `items` and returns the cursor that reads them.
     /// - Parameter bytes: roughly what the items occupy, for the byte bound.
     public func store(_ items: [JSONValue], bytes: Int) -> String {
-        let id = "c" + Self.randomHex()
+        let id = "c" + Hex.random(bytes: 12)
         let now = ContinuousClock.now
         entries.withLock { entries in
             entries.removeAll { now - $0.created > lifetime }
@@ -55,10 +55,5 @@ public final class ResultCursors: Sendable {
             let end = Swift.min(start + Swift.max(limit, 0), entry.items.count)
             return Page(items: Array(entry.items[start..<end]), total: entry.items.count, next: end < entry.items.count ? end : nil)
         }
-    }
-
-    private static func randomHex() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<3).map { _ in String(generator.next() as UInt32, radix: 16).leftPadded(to: 8) }.joined()
     }
 }

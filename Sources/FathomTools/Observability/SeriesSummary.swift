@@ -15,8 +15,11 @@ public struct SeriesSummary: Sendable, Equatable {
     public var last: Double
     /// Points with a number (NaN excluded).
     public var points: Int
+    /// Where the series stands in its result, so its raw points are found without a second lookup.
+    public var index: Int
 
-    public init(_ series: PrometheusResult.Series) {
+    public init(_ series: PrometheusResult.Series, index: Int = 0) {
+        self.index = index
         selector = series.selector
         labels = series.labels
         var low = Double.infinity

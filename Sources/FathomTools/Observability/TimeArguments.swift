@@ -69,6 +69,15 @@ public enum TimeArguments {
         return (startDate, endDate)
     }
 
+    /// A range query's window and step from its arguments (see ``window`` and ``step``).
+    public static func range(
+        start: String?, end: String?, duration: String?, step: String?, maxPoints: Int, now: Date
+    ) throws -> (start: Date, end: Date, step: Double) {
+        let window = try self.window(start: start, end: end, duration: duration, defaultDuration: 3600, now: now)
+        let requested = try step.map { try self.duration($0, argument: "step") }
+        return (window.start, window.end, self.step(range: window.end.timeIntervalSince(window.start), requested: requested, maxPoints: maxPoints))
+    }
+
     /// The step for a range query: the caller's, raised if needed so that no series has more than
     /// `maxPoints` points, and rounded up to a step people read easily.
     public static func step(range: Double, requested: Double?, maxPoints: Int) -> Double {

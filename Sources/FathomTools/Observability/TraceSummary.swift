@@ -51,7 +51,7 @@ struct TraceSummary {
     static func hexID(_ text: String) -> String {
         if text.count % 2 == 0, text.allSatisfy(\.isHexDigit), text.count == 16 || text.count == 32 { return text.lowercased() }
         guard let data = Data(base64Encoded: text) else { return text }
-        return data.map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(data)
     }
 
     static func attributes(_ value: JSONValue?) -> [String: String] {
