@@ -58,6 +58,11 @@ public struct ConfigLoader: Sendable {
         Setting(section: "observability", key: "max_response_bytes") {
             $0.observability.maxResponseBytes = try $1.int(in: 1024...(1 << 30))
         },
+        Setting(section: "cluster", key: "kubeconfig") { try ClusterEntries.defaultCluster(&$0.cluster.clusters, $1, home: $0.home) },
+        Setting(section: "cluster", key: "denied_resources") { $0.cluster.deniedResources = try $1.strings().map { $0.lowercased() } },
+        Setting(section: "cluster", key: "timeout_seconds") { $0.cluster.timeoutSeconds = Double(try $1.int(in: 1...3600)) },
+        Setting(section: "cluster", key: "max_log_bytes") { $0.cluster.maxLogBytes = try $1.int(in: 1024...(1 << 30)) },
+        Setting(section: "cluster", key: "max_response_bytes") { $0.cluster.maxResponseBytes = try $1.int(in: 1024...(1 << 30)) },
         Setting(section: "database", key: "max_rows") { $0.database.maxRows = try $1.int(in: 1...100_000) },
         Setting(section: "database", key: "statement_timeout_ms") {
             $0.database.statementTimeoutMilliseconds = try $1.int(in: 1...3_600_000)
@@ -73,9 +78,10 @@ public struct ConfigLoader: Sendable {
     private static let freeformKeys: Set<String> = [
         "policy.clients", "http.tokens", "http.jwt", "http.oauth", "observability.prometheus", "observability.alertmanager",
         "observability.loki", "observability.tempo", "observability.cluster_groups", "database.connections",
+        "cluster.clusters",
     ]
     /// Sections that live in `tools/NAME.yaml`.
-    public static let toolsets = ["filesystem", "observability", "database"]
+    public static let toolsets = ["filesystem", "observability", "database", "cluster"]
 
     /// `prometheus_url: URL` (or `FATHOM_OBSERVABILITY_PROMETHEUS_URL`) is one endpoint named `default`.
     private static func defaultEndpoint(_ endpoints: inout [FathomConfig.Endpoint], _ value: ConfigValue) throws {
@@ -193,6 +199,8 @@ public struct ConfigLoader: Sendable {
                     .endpoints(valueNode, file: file, key: "observability.\(key)")
             } else if section == "observability" && key == "cluster_groups" {
                 config.observability.clusterGroups = try Self.clusterGroups(valueNode, file: file)
+            } else if section == "cluster" && key == "clusters" {
+                config.cluster.clusters += try ClusterEntries(environment: environment, home: config.home).parse(valueNode, file: file)
             } else if section == "database" && key == "connections" {
                 config.database.connections = try DatabaseConnections(environment: environment, home: config.home).parse(valueNode, file: file)
             } else {
@@ -254,15 +262,15 @@ public struct ConfigLoader: Sendable {
         }
     }
 
-    private static func read(_ file: String) throws -> String {
+    static func read(_ file: String, limit: Int = maxFileBytes) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: file) else {
             throw ConfigError.unreadable(file: file, reason: "no such file, or permission denied")
         }
         defer { try? handle.close() }
-        let data = (try? handle.read(upToCount: maxFileBytes + 1)) ?? Data()
-        guard data.count <= maxFileBytes else {
+        let data = (try? handle.read(upToCount: limit + 1)) ?? Data()
+        guard data.count <= limit else {
             let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? data.count
-            throw ConfigError.tooLarge(file: file, bytes: size, limit: maxFileBytes)
+            throw ConfigError.tooLarge(file: file, bytes: size, limit: limit)
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigError.unreadable(file: file, reason: "not UTF-8 text")
@@ -270,7 +278,7 @@ public struct ConfigLoader: Sendable {
         return text
     }
 
-    private static func syntaxError(_ error: YamlError, file: String) -> ConfigError {
+    static func syntaxError(_ error: YamlError, file: String) -> ConfigError {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
             .composer(_, let problem, let mark, _):

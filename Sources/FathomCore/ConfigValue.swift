@@ -58,6 +58,18 @@ public struct ConfigValue {
         return text
     }
 
+    /// nil for an absent value: YAML null, or an empty string (kubeconfigs write `namespace: ""`).
+    public func optionalString() throws -> String? {
+        guard isPresent, scalarText != "" else { return nil }
+        return try string()
+    }
+
+    /// False for YAML null (`~`, `null` or nothing).
+    public var isPresent: Bool {
+        if case .yaml(let node) = source, node.null != nil { return false }
+        return true
+    }
+
     public func bool() throws -> Bool {
         switch scalarText?.lowercased() {
         case "true", "yes", "on", "1": return true

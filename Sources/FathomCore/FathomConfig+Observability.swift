@@ -47,6 +47,8 @@ extension FathomConfig {
         case bearer(String)
         /// A token file that is re-read when it changes (a rotated Kubernetes ServiceAccount token).
         case bearerFile(String)
+        /// A kubeconfig exec credential plugin, run for a token or a client certificate.
+        case exec(ExecPlugin)
 
         /// Never prints a secret.
         public var description: String {
@@ -55,15 +57,37 @@ extension FathomConfig {
             case .basic(let username, _): "basic (\(username))"
             case .bearer: "bearer token"
             case .bearerFile(let path): "bearer token from \(path)"
+            case .exec(let plugin): "exec plugin \(plugin.command)"
             }
         }
     }
 
+    /// A kubeconfig `users[].user.exec`: a command that prints an `ExecCredential`.
+    public struct ExecPlugin: Sendable, Equatable {
+        public var command: String
+        public var arguments: [String] = []
+        /// Added to Fathom's own environment.
+        public var environment: [String: String] = [:]
+        /// `client.authentication.k8s.io/v1` or `v1beta1`.
+        public var apiVersion: String
+        /// The kubeconfig's hint for when the command is missing.
+        public var installHint: String?
+
+        public init(command: String, apiVersion: String) {
+            self.command = command
+            self.apiVersion = apiVersion
+        }
+    }
+
     /// TLS for an outbound connection: a custom CA, a client certificate (mTLS), or no verification.
+    /// Each of CA, certificate and key comes from a file or inline PEM (a kubeconfig's `*-data`).
     public struct TLSSettings: Sendable, Equatable {
         public var caFile: String?
         public var certificateFile: String?
         public var keyFile: String?
+        public var caPEM: [UInt8]?
+        public var certificatePEM: [UInt8]?
+        public var keyPEM: [UInt8]?
         /// Accept any server certificate. Logged as a warning; for test setups only.
         public var insecureSkipVerify = false
         public init() {}

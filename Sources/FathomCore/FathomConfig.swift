@@ -11,6 +11,7 @@ public struct FathomConfig: Sendable, Equatable {
     public var http = HTTPSettings()
     public var observability = ObservabilitySettings()
     public var database = DatabaseSettings()
+    public var cluster = ClusterSettings()
     /// The files that were read, for `fathom doctor`.
     public var sources: [String] = []
 

@@ -31,7 +31,7 @@ extension MCPSession {
 
     /// The context a tool call runs with: identity, roots, and progress and log channels bound to this request.
     func toolContext(progressToken: JSONValue?, channel: any ReplyChannel) -> ToolContext {
-        let (level, version) = state.withLock { ($0.logLevel, $0.protocolVersion) }
+        let (level, version, canAsk) = state.withLock { ($0.logLevel, $0.protocolVersion, $0.clientSupportsElicitation) }
         let withMessage = (version ?? ProtocolVersion.latest) >= "2025-03-26"
         let token = progressToken.flatMap { $0.stringValue != nil || $0.intValue != nil ? $0 : nil }
         return ToolContext(
@@ -49,7 +49,40 @@ extension MCPSession {
                     JSONRPC.notification(
                         "notifications/message",
                         ["level": .string(messageLevel.rawValue), "logger": "fathom", "data": .string(text)]))
-            })
+            },
+            approve: canAsk ? approver(channel: channel) : nil)
+    }
+
+    private func approver(channel: any ReplyChannel) -> @Sendable (String) async -> ToolContext.Approval {
+        { [weak self] message in
+            guard let self else { return .declined("the session ended") }
+            return await self.elicitApproval(message, channel: channel)
+        }
+    }
+
+    /// How long a person has to answer an approval question.
+    static let approvalTimeout = Duration.seconds(300)
+
+    /// `elicitation/create` with one yes/no field; anything but an accepted yes is a no.
+    func elicitApproval(_ message: String, channel: any ReplyChannel) async -> ToolContext.Approval {
+        let schema: JSONValue = [
+            "type": "object",
+            "properties": ["approve": ["type": "boolean", "title": "Approve", "description": "Run this call, which changes things."]],
+            "required": ["approve"],
+        ]
+        do {
+            let answer = try await request(
+                "elicitation/create", ["message": .string(message), "requestedSchema": schema], timeout: Self.approvalTimeout, via: channel)
+            switch answer["action"]?.stringValue {
+            case "accept":
+                return answer["content"]?["approve"]?.boolValue == true ? .approved : .declined("the user did not approve it")
+            case "decline": return .declined("the user declined it")
+            case "cancel": return .declined("the user cancelled the question")
+            default: return .declined("the client's answer to the approval question was not understood")
+            }
+        } catch {
+            return .declined("no approval was given (\(error))")
+        }
     }
 
     static func callTool(

@@ -19,6 +19,7 @@ public final class MCPSession: Sendable {
         var protocolVersion: String?
         var clientName = "unknown"
         var clientSupportsRoots = false
+        var clientSupportsElicitation = false
         var clientRoots: [String]?
         /// Nil sends no log messages (a 2026-07-28 request that did not ask for them).
         var logLevel: ToolContext.LogLevel? = .warning
@@ -270,6 +271,7 @@ public final class MCPSession: Sendable {
             state.protocolVersion = version
             if let name { state.clientName = name }
             state.clientSupportsRoots = params["capabilities"]?["roots"] != nil
+            state.clientSupportsElicitation = params["capabilities"]?["elicitation"] != nil
             return true
         }
         guard accepted else {
@@ -328,7 +330,10 @@ public final class MCPSession: Sendable {
     // MARK: - Requests to the client
 
     /// Sends a request to the client and waits for its result, at most `timeout`.
-    func request(_ method: String, _ params: JSONValue, timeout: Duration = .seconds(10)) async throws -> JSONValue {
+    /// - Parameter channel: the stream of the call it belongs to (a Streamable HTTP POST); else the session's sink.
+    func request(
+        _ method: String, _ params: JSONValue, timeout: Duration = .seconds(10), via channel: (any ReplyChannel)? = nil
+    ) async throws -> JSONValue {
         let id = ID.string("fathom-\(state.withLock { state in state.requestCounter += 1; return state.requestCounter })")
         let timer = Task { [weak self] in
             try? await Task.sleep(for: timeout)
@@ -337,7 +342,8 @@ public final class MCPSession: Sendable {
         defer { timer.cancel() }
         return try await withCheckedThrowingContinuation { continuation in
             state.withLock { $0.pending[id] = continuation }
-            sink.send(JSONRPC.request(id, method, params))
+            let message = JSONRPC.request(id, method, params)
+            if let channel { channel.notify(message) } else { sink.send(message) }
         }
     }
 

@@ -13,6 +13,13 @@ public struct ToolContext: Sendable {
         private var rank: Int { Self.allCases.firstIndex(of: self) ?? 0 }
     }
 
+    /// A person's answer to "may this destructive call run?".
+    public enum Approval: Sendable, Equatable {
+        case approved
+        /// Why not, in words for the caller: "the user declined".
+        case declined(String)
+    }
+
     /// MCP client name, token identity, or `cli`.
     public var client: String
     /// The agent on whose behalf the call runs, if any.
@@ -23,16 +30,21 @@ public struct ToolContext: Sendable {
     public var progress: @Sendable (Double, Double?, String?) async -> Void
     /// Sends a log line to the caller (MCP `notifications/message`).
     public var log: @Sendable (LogLevel, String) async -> Void
+    /// Asks the person behind the client to approve a destructive call (MCP elicitation); nil when the
+    /// client cannot ask, in which case policy alone decides.
+    public var approve: (@Sendable (_ message: String) async -> Approval)?
 
     public init(
         client: String, agent: String? = nil, clientRoots: [String]? = nil,
         progress: @escaping @Sendable (Double, Double?, String?) async -> Void = { _, _, _ in },
-        log: @escaping @Sendable (LogLevel, String) async -> Void = { _, _ in }
+        log: @escaping @Sendable (LogLevel, String) async -> Void = { _, _ in },
+        approve: (@Sendable (_ message: String) async -> Approval)? = nil
     ) {
         self.client = client
         self.agent = agent
         self.clientRoots = clientRoots
         self.progress = progress
         self.log = log
+        self.approve = approve
     }
 }

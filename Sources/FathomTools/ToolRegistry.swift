@@ -92,6 +92,9 @@ public final class ToolRegistry: Sendable {
         } else if case let errors = entry.validator.validate(arguments, root: "arguments"), !errors.isEmpty {
             outcome = .invalid
             result = .error("Invalid arguments for \(name): " + errors.joined(separator: "; ") + ".")
+        } else if case .declined(let why) = await Self.approval(entry.descriptor, arguments: arguments, context: context) {
+            outcome = .denied
+            result = .error("\(name) was not run: \(why).")
         } else {
             do {
                 result = try await entry.invoke(arguments, context)
@@ -128,6 +131,16 @@ public final class ToolRegistry: Sendable {
             await context.log(outcome == .ok ? .debug : .info, "tool \(name) \(outcome.rawValue) in \(elapsed.microseconds)us")
         }
         return outcome == .cancelled ? .cancelled : .result(result)
+    }
+
+    /// A destructive call that changes something (not a `dry_run`) is put to the person behind the client,
+    /// when the client can ask; the question shows the tool and every argument.
+    private static func approval(_ tool: ToolDescriptor, arguments: JSONValue, context: ToolContext) async -> ToolContext.Approval {
+        guard tool.annotations.isDestructive, arguments["dry_run"]?.boolValue != true, let approve = context.approve else { return .approved }
+        let shown = (arguments.objectValue ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.encodedString())" }
+        return await approve(
+            "\(context.client) asks Fathom to run \(tool.name) (\(tool.title)), which changes things"
+                + (shown.isEmpty ? "." : ", with " + shown.joined(separator: ", ") + ".") + " Approve it?")
     }
 
     private static func bounded(_ result: ToolResult) -> ToolResult {

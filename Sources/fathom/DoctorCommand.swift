@@ -50,6 +50,7 @@ struct DoctorCommand: AsyncParsableCommand {
         }
         failures += await checkEndpoints(runtime)
         failures += await checkDatabases(runtime)
+        failures += await checkClusters(runtime)
         print("llm      none configured (the deterministic path answers)")
         if failures > 0 { throw ExitCode(1) }
     }
@@ -91,6 +92,27 @@ struct DoctorCommand: AsyncParsableCommand {
             } catch {
                 failures += 1
                 print("db       FAIL \(connection.name) (\(connection.kind.rawValue)): \(error)")
+            }
+        }
+        return failures
+    }
+
+    /// Each cluster's version, and what its identity may do (SelfSubjectAccessReview).
+    private func checkClusters(_ runtime: Runtime) async -> Int {
+        var failures = 0
+        for client in runtime.clusters.all {
+            let label = "'\(client.name)' \(client.cluster.endpoint.url) (\(client.cluster.source))"
+            let start = ContinuousClock.now
+            do {
+                let report = try await KubeProbe.check(client)
+                var line = "cluster  ok \(label): Kubernetes \(report.version) (\(Self.milliseconds(since: start)) ms); namespace \(client.cluster.namespace)"
+                line += "; may: \(report.allowed.isEmpty ? "nothing checked" : report.allowed.joined(separator: ", "))"
+                if !report.denied.isEmpty { line += "; may not: \(report.denied.joined(separator: ", "))" }
+                if client.cluster.endpoint.tls.insecureSkipVerify { line += "; warning: insecure-skip-tls-verify" }
+                print(line)
+            } catch {
+                failures += 1
+                print("cluster  FAIL \(label): \(error)")
             }
         }
         return failures

@@ -3,6 +3,7 @@ import FathomMCP
 import FathomStore
 import FathomTools
 import Foundation
+import Logging
 
 /// Everything a command needs, assembled once from configuration.
 struct Runtime: Sendable {
@@ -16,6 +17,7 @@ struct Runtime: Sendable {
     let cursors: ResultCursors
     let observability: ObservabilityEndpoints
     let databases: Databases
+    let clusters: KubeClusters
 
     /// - Parameter observer: told of every tool call (metrics, in `serve`).
     init(options: GlobalOptions, observer: ToolRegistry.CallObserver? = nil) throws {
@@ -25,7 +27,7 @@ struct Runtime: Sendable {
         store = try SQLiteStore(directory: stateDirectory)
         audit = AuditLog(store: store)
         cursors = ResultCursors()
-        (self.config, filesystem, registry, prompts, observability, databases) = try Self.assemble(
+        (self.config, filesystem, registry, prompts, observability, databases, clusters) = try Self.assemble(
             config, audit: audit, cursors: cursors, observer: observer)
     }
 
@@ -33,7 +35,7 @@ struct Runtime: Sendable {
         store = runtime.store
         audit = runtime.audit
         cursors = runtime.cursors
-        (self.config, filesystem, registry, prompts, observability, databases) = try Self.assemble(
+        (self.config, filesystem, registry, prompts, observability, databases, clusters) = try Self.assemble(
             config, audit: audit, cursors: cursors, observer: observer)
     }
 
@@ -48,16 +50,21 @@ struct Runtime: Sendable {
 
     private static func assemble(
         _ config: FathomConfig, audit: AuditLog, cursors: ResultCursors, observer: ToolRegistry.CallObserver?
-    ) throws -> (FathomConfig, FilesystemAccess, ToolRegistry, PromptRegistry, ObservabilityEndpoints, Databases) {
+    ) throws -> (FathomConfig, FilesystemAccess, ToolRegistry, PromptRegistry, ObservabilityEndpoints, Databases, KubeClusters) {
         let filesystem = FilesystemAccess(settings: config.filesystem, home: config.home)
         let observability = try ObservabilityEndpoints(settings: config.observability, cursors: cursors)
         let databases = Databases(settings: config.database)
+        let clusters = try KubeClusters(settings: config.cluster)
+        for cluster in config.cluster.clusters where cluster.endpoint.tls.insecureSkipVerify {
+            Logger(label: "fathom.cluster").warning(
+                "cluster '\(cluster.name)': insecure-skip-tls-verify is set, so the API server's certificate is not checked")
+        }
         let registry = ToolRegistry(
             tools: FilesystemToolset.tools(filesystem) + ObservabilityToolset.tools(observability)
-                + DatabaseToolset.tools(databases), policy: Policy(config.policy),
+                + DatabaseToolset.tools(databases) + ClusterToolset.tools(clusters), policy: Policy(config.policy),
             audit: audit, observer: observer)
         let prompts = PromptRegistry.load(directory: (config.home as NSString).appendingPathComponent("prompts"))
-        return (config, filesystem, registry, prompts, observability, databases)
+        return (config, filesystem, registry, prompts, observability, databases, clusters)
     }
 
     /// The same store and audit log with configuration, tools, policy and prompts read again.

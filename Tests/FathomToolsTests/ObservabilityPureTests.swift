@@ -147,15 +147,15 @@ import Testing
         #expect(EndpointClient.tlsReason("x OPENSSL_internal:SOMETHING_ELSE at y") == "SOMETHING_ELSE")
     }
 
-    @Test func aBearerTokenFileIsReadAgainWhenItChanges() throws {
+    @Test func aBearerTokenFileIsReadAgainWhenItChanges() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("token-\(UUID().uuidString)").path
         try "first-token\n".write(toFile: path, atomically: true, encoding: .utf8)
-        let credentials = EndpointCredentials(.bearerFile(path))
-        #expect(try credentials.authorization(kind: "prometheus", name: "p") == "Bearer first-token")
+        let credentials = EndpointCredentials(.bearerFile(path), kind: "prometheus", name: "p", tls: nil)
+        #expect(try await credentials.current().authorization == "Bearer first-token")
         try "rotated-token-longer\n".write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(try credentials.authorization(kind: "prometheus", name: "p") == "Bearer rotated-token-longer")
+        #expect(try await credentials.current().authorization == "Bearer rotated-token-longer")
         try FileManager.default.removeItem(atPath: path)
-        #expect(throws: EndpointError.self) { try credentials.authorization(kind: "prometheus", name: "p") }
+        await #expect(throws: EndpointError.self) { try await credentials.current() }
     }
 }
 

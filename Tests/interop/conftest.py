@@ -446,6 +446,7 @@ async def open_session(
     args: list[str] | None = None,
     list_roots_callback: Any = None,
     transport: str | None = None,
+    elicitation_callback: Any = None,
 ) -> AsyncIterator[Conn]:
     transport = transport or default_transport["name"]
     stderr_path = ws.stderr_path()
@@ -472,9 +473,13 @@ async def open_session(
                     message_handler=rec.handle,
                     client_info=types.Implementation(name=CLIENT_NAME, version="1.0.0"),
                     list_roots_callback=list_roots_callback,
+                    elicitation_callback=elicitation_callback,
                 ) as session:
                     caps = types.ClientCapabilities(
-                        roots=types.RootsCapability(list_changed=True) if list_roots_callback else None
+                        roots=types.RootsCapability(list_changed=True) if list_roots_callback else None,
+                        # With a callback the client answers elicitation/create (form mode).
+                        elicitation=types.ElicitationCapability(form=types.FormElicitationCapability())
+                        if elicitation_callback else None,
                     )
                     with anyio.fail_after(REQUEST_TIMEOUT):
                         init = await handshake(session, version, caps)

@@ -4,7 +4,7 @@
  *   httpget --port P --path '/api/v1/query?query=up' [--calls N] [--warmup W] [--expect STR]
  *
  * Output: one JSON object on stdout, as bench/stdio/driver.c writes it:
- *   {"n":N,"median_us":..,"p99_us":..,"mean_us":..,"min_us":..,"bytes":..}
+ *   {"n":N,"median_us":..,"p90_us":..,"p99_us":..,"mean_us":..,"min_us":..,"bytes":..}
  * Exit status: 0 ok, 2 usage, 3 bad response, 4 I/O error.
  *
  * Build: cc -O2 -o httpget httpget.c -lm
@@ -97,7 +97,8 @@ int main(int argc, char **argv) {
     double sum = 0;
     for (int i = 0; i < calls; i++) sum += (double)samples[i];
     qsort(samples, (size_t)calls, sizeof *samples, cmp_u64);
-    printf("{\"n\":%d,\"median_us\":%.1f,\"p99_us\":%.1f,\"mean_us\":%.1f,\"min_us\":%.1f,\"bytes\":%ld}\n", calls,
-           samples[calls / 2] / 1e3, samples[(size_t)(calls * 0.99)] / 1e3, sum / calls / 1e3, samples[0] / 1e3, bytes);
+    printf("{\"n\":%d,\"median_us\":%.1f,\"p90_us\":%.1f,\"p99_us\":%.1f,\"mean_us\":%.1f,\"min_us\":%.1f,\"bytes\":%ld}\n",
+           calls, samples[calls / 2] / 1e3, samples[(size_t)(calls * 0.90)] / 1e3, samples[(size_t)(calls * 0.99)] / 1e3,
+           sum / calls / 1e3, samples[0] / 1e3, bytes);
     return 0;
 }

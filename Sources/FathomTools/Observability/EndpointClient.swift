@@ -20,19 +20,25 @@ public struct EndpointClient: Sendable {
     private let credentials: EndpointCredentials
     private let maxResponseBytes: Int
     private let fixedHeaders: HTTPHeaders
+    /// 401 and 403 come back as responses, for an API whose error bodies say more (Kubernetes' `Status`).
+    private let returnsRefusals: Bool
 
     /// - Throws: ``EndpointError/tls`` when a certificate or key file cannot be loaded.
-    public init(kind: String, endpoint: FathomConfig.Endpoint, maxResponseBytes: Int, http: HTTPClient = OutboundHTTP.client) throws {
+    public init(
+        kind: String, endpoint: FathomConfig.Endpoint, maxResponseBytes: Int, returnsRefusals: Bool = false,
+        http: HTTPClient = OutboundHTTP.client
+    ) throws {
         self.kind = kind
         self.endpoint = endpoint
         self.http = http
         self.maxResponseBytes = min(maxResponseBytes, Int(UInt32.max))
-        self.credentials = EndpointCredentials(endpoint.auth)
+        self.returnsRefusals = returnsRefusals
         do {
             self.tls = try OutboundHTTP.tlsConfiguration(endpoint.tls)
         } catch {
             throw EndpointError.tls(kind: kind, name: endpoint.name, reason: "\(error)")
         }
+        self.credentials = EndpointCredentials(endpoint.auth, kind: kind, name: endpoint.name, tls: tls)
         var headers = HTTPHeaders([("Accept", "application/json"), ("User-Agent", OutboundHTTP.userAgent)])
         for (name, value) in endpoint.headers.sorted(by: { $0.key < $1.key }) { headers.add(name: name, value: value) }
         self.fixedHeaders = headers
@@ -49,17 +55,39 @@ public struct EndpointClient: Sendable {
         return try await send(.GET, path + (encoded.isEmpty ? "" : "?" + encoded))
     }
 
-    /// One request; `pathAndQuery` is appended to the endpoint's URL.
-    public func send(_ method: HTTPMethod, _ pathAndQuery: String, body: [UInt8]? = nil, contentType: String? = nil) async throws -> Response {
+    /// One request; `pathAndQuery` is appended to the endpoint's URL. A refused exec-plugin credential is
+    /// fetched again and the request sent once more.
+    public func send(
+        _ method: HTTPMethod, _ pathAndQuery: String, body: [UInt8]? = nil, contentType: String? = nil, accept: String? = nil
+    ) async throws -> Response {
+        var response = try await sendOnce(method, pathAndQuery, body: body, contentType: contentType, accept: accept)
+        if response.status == 401 && credentials.canRefresh {
+            credentials.invalidate()
+            response = try await sendOnce(method, pathAndQuery, body: body, contentType: contentType, accept: accept)
+        }
+        if (response.status == 401 || response.status == 403) && !returnsRefusals {
+            throw EndpointError.authFailed(
+                kind: kind, name: endpoint.name, status: response.status, auth: endpoint.auth.description,
+                detail: Self.excerpt(response.body))
+        }
+        return response
+    }
+
+    private func sendOnce(
+        _ method: HTTPMethod, _ pathAndQuery: String, body: [UInt8]?, contentType: String?, accept: String?
+    ) async throws -> Response {
         var headers = fixedHeaders
         if let contentType { headers.add(name: "Content-Type", value: contentType) }
-        if let authorization = try credentials.authorization(kind: kind, name: endpoint.name) {
+        if let accept { headers.replaceOrAdd(name: "Accept", value: accept) }
+        let current = try await credentials.current()
+        if let authorization = current.authorization {
             headers.add(name: "Authorization", value: authorization)
         }
         let request: HTTPClient.Request
         do {
             request = try HTTPClient.Request(
-                url: endpoint.url + pathAndQuery, method: method, headers: headers, body: body.map { .bytes($0) }, tlsConfiguration: tls)
+                url: endpoint.url + pathAndQuery, method: method, headers: headers, body: body.map { .bytes($0) },
+                tlsConfiguration: current.tls ?? tls)
         } catch {
             throw EndpointError.unreachable(kind: kind, name: endpoint.name, url: endpoint.url, reason: "the URL is not valid (\(error))")
         }
@@ -77,13 +105,7 @@ public struct EndpointClient: Sendable {
             if Task.isCancelled { throw CancellationError() }
             throw classify(error)
         }
-        let status = Int(response.status.code)
-        if status == 401 || status == 403 {
-            throw EndpointError.authFailed(
-                kind: kind, name: endpoint.name, status: status, auth: endpoint.auth.description,
-                detail: Self.excerpt(response.body))
-        }
-        return Response(status: status, body: response.body ?? ByteBuffer())
+        return Response(status: Int(response.status.code), body: response.body ?? ByteBuffer())
     }
 
     private func classify(_ error: any Error) -> EndpointError {

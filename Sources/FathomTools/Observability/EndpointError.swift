@@ -22,16 +22,18 @@ public enum EndpointError: Error, CustomStringConvertible, Equatable {
             "No cluster group is named '\(name)'. Configured in observability.cluster_groups: "
                 + (known.isEmpty ? "none." : known.joined(separator: ", ") + ".")
         case .unreachable(let kind, let name, let url, let reason):
-            "\(kind) '\(name)' at \(url) is unreachable: \(reason). Check that it is running and the url in tools/observability.yaml."
+            "\(kind) '\(name)' at \(url) is unreachable: \(reason). Check that it is running and the url in \(Self.configFile(kind))."
         case .timeout(let kind, let name, let seconds):
             "\(kind) '\(name)' did not answer within \(Self.seconds(seconds)) s. Narrow the query (shorter range, fewer series) or raise timeout_seconds."
         case .authFailed(let kind, let name, let status, let auth, let detail):
             "\(kind) '\(name)' refused the credentials (HTTP \(status), auth: \(auth))"
-                + (detail.isEmpty ? "" : ": \(detail)") + ". Check auth in tools/observability.yaml."
+                + (detail.isEmpty ? "" : ": \(detail)") + ". Check auth in \(Self.configFile(kind))."
         case .tls(let kind, let name, let reason):
-            "\(kind) '\(name)': TLS failed (\(reason)). Check tls.ca_file, cert_file and key_file."
+            kind == "kubernetes"
+                ? "kubernetes '\(name)': TLS failed (\(reason)). Check the kubeconfig's certificate-authority and client certificate."
+                : "\(kind) '\(name)': TLS failed (\(reason)). Check tls.ca_file, cert_file and key_file."
         case .tooLarge(let kind, let name, let limit):
-            "\(kind) '\(name)' sent more than \(limit) bytes. Narrow the query, or raise observability.max_response_bytes."
+            "\(kind) '\(name)' sent more than \(limit) bytes. Narrow the query, or raise \(kind == "kubernetes" ? "cluster" : "observability").max_response_bytes."
         case .api(let kind, let name, let status, let message):
             "\(kind) '\(name)' rejected the request (HTTP \(status)): \(message)"
         case .invalidResponse(let kind, let name, let reason):
@@ -53,6 +55,10 @@ public enum EndpointError: Error, CustomStringConvertible, Equatable {
         case .api: "api_error"
         case .invalidResponse: "invalid_response"
         }
+    }
+
+    private static func configFile(_ kind: String) -> String {
+        kind == "kubernetes" ? "the kubeconfig or tools/cluster.yaml" : "tools/observability.yaml"
     }
 
     private static func seconds(_ value: Double) -> String {

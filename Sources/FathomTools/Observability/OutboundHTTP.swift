@@ -28,11 +28,19 @@ public enum OutboundHTTP {
     static func tlsConfiguration(_ settings: FathomConfig.TLSSettings) throws -> TLSConfiguration? {
         guard !settings.isDefault else { return nil }
         var tls = TLSConfiguration.makeClientConfiguration()
-        if let ca = settings.caFile {
+        if let ca = settings.caPEM {
+            tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(ca))
+        } else if let ca = settings.caFile {
             tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(ca))
         }
-        if let certificate = settings.certificateFile, let key = settings.keyFile {
+        if let certificate = settings.certificatePEM {
+            tls.certificateChain = try NIOSSLCertificate.fromPEMBytes(certificate).map { .certificate($0) }
+        } else if let certificate = settings.certificateFile {
             tls.certificateChain = try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) }
+        }
+        if let key = settings.keyPEM {
+            tls.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: key, format: .pem))
+        } else if let key = settings.keyFile {
             tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))
         }
         if settings.insecureSkipVerify {
