@@ -133,10 +133,11 @@ public final class ToolRegistry: Sendable {
         return outcome == .cancelled ? .cancelled : .result(result)
     }
 
-    /// A destructive call that changes something (not a `dry_run`) is put to the person behind the client,
+    /// A destructive call that changes something (not a `dry_run`, or `edit_file`'s `dryRun`) is put to the person behind the client,
     /// when the client can ask; the question shows the tool and every argument.
     private static func approval(_ tool: ToolDescriptor, arguments: JSONValue, context: ToolContext) async -> ToolContext.Approval {
-        guard tool.annotations.isDestructive, arguments["dry_run"]?.boolValue != true, let approve = context.approve else { return .approved }
+        let dryRun = arguments["dry_run"]?.boolValue == true || arguments["dryRun"]?.boolValue == true
+        guard tool.annotations.isDestructive, !dryRun, let approve = context.approve else { return .approved }
         let shown = (arguments.objectValue ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.encodedString())" }
         return await approve(
             "\(context.client) asks Fathom to run \(tool.name) (\(tool.title)), which changes things"

@@ -26,7 +26,7 @@ Assumptions where the spec (cluster toolset) leaves room; adjust the Swift or th
 - A TLS failure with an untrusted CA says "certificate" and names the CA (its file, the
   `certificate-authority` field, or "CA"). A 401 says 401 or Unauthorized and never shows the token.
 - pods_log: the first line is the header (pod, container, number of lines); "contains" is
-  case-sensitive; `level: "error"` keeps ERROR and FATAL lines; a capped result says "truncated".
+  case-insensitive; `level: "error"` keeps ERROR and FATAL lines; a capped result says "truncated".
 - nodes_list shows requested CPU in millicores as kubectl describe does ("600m").
 - cluster_health counts as failing a pod that is not ready or was restarted after a failure
   (payment: Running, but its last state is OOMKilled); healthy pods are not listed.

@@ -95,8 +95,9 @@ struct PodsLogTool: Tool {
         var output = [header]
         if dropped > 0 { output.append("[truncated: \(dropped) earlier lines over the \(maxBytes)-byte cap not shown]") }
         output.append(contentsOf: kept.map(String.init))
+        // A password in a log line is masked like any other secret that shows up in a cluster read.
         return .text(
-            output.joined(separator: "\n"),
+            ClusterRedaction.redactor.redact(output.joined(separator: "\n")),
             structured: [
                 "cluster": .string(client.name), "pod": .string(arguments.name), "namespace": .string(namespace),
                 "lines": .int(kept.count), "matched": .int(matched), "total": .int(total), "truncated": .bool(dropped > 0),
