@@ -72,12 +72,14 @@ public struct JSONParser {
 
         mutating func object(depth: Int) throws(Error) -> JSONValue {
             index += 1
-            var members: [String: JSONValue] = [:]
             skipWhitespace()
             if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
                 index += 1
-                return .object(members)
+                return .object([:])
             }
+            // Members are gathered first and hashed into a table of the right size once: growing a
+            // dictionary member by member rehashed it several times per object.
+            var members: [(String, JSONValue)] = []
             while true {
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
@@ -86,7 +88,7 @@ public struct JSONParser {
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
                 index += 1
                 skipWhitespace()
-                members[key] = try value(depth: depth + 1)
+                members.append((key, try value(depth: depth + 1)))
                 skipWhitespace()
                 guard index < bytes.count else { throw fail("unexpected end of input") }
                 if bytes[index] == UInt8(ascii: ",") {
@@ -95,7 +97,7 @@ public struct JSONParser {
                 }
                 guard bytes[index] == UInt8(ascii: "}") else { throw fail("expected ',' or '}'") }
                 index += 1
-                return .object(members)
+                return .object(Dictionary(members, uniquingKeysWith: { _, last in last }))
             }
         }
 
@@ -125,15 +127,19 @@ public struct JSONParser {
         mutating func string() throws(Error) -> String {
             index += 1
             let start = index
-            // Fast path: no escapes, so the bytes can be validated and taken as they are.
+            // Fast path: no escapes, so the bytes can be validated and taken as they are. ASCII needs no
+            // validation, which costs a generic-metadata lookup per string.
+            var ascii = true
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") {
                     let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
                     index += 1
+                    if ascii { return String(decoding: slice, as: UTF8.self) }
                     guard let text = String(validating: slice, as: UTF8.self) else { throw fail("invalid UTF-8 in a string") }
                     return text
                 }
+                if byte >= 0x80 { ascii = false }
                 if byte == UInt8(ascii: "\\") { break }
                 if byte < 0x20 { throw fail("unescaped control character in a string") }
                 index += 1

@@ -10,9 +10,34 @@ public struct JSONSchemaValidator: Sendable {
     public static let maxErrors = 20
 
     public let schema: JSONValue
+    /// Every `pattern` in the schema, compiled once: compiling one cost more than the rest of a check.
+    private let patterns: [String: Pattern]
+
+    private struct Pattern: @unchecked Sendable {
+        // NSRegularExpression is immutable once built and safe to share across threads.
+        let regex: NSRegularExpression
+    }
 
     public init(_ schema: JSONValue) {
         self.schema = schema
+        var patterns: [String: Pattern] = [:]
+        func collect(_ value: JSONValue) {
+            switch value {
+            case .object(let object):
+                if let pattern = object["pattern"]?.stringValue, patterns[pattern] == nil,
+                    let regex = try? NSRegularExpression(pattern: pattern)
+                {
+                    patterns[pattern] = Pattern(regex: regex)
+                }
+                object.values.forEach(collect)
+            case .array(let items):
+                items.forEach(collect)
+            default:
+                break
+            }
+        }
+        collect(schema)
+        self.patterns = patterns
     }
 
     /// - Returns: an empty array when `value` conforms; otherwise readable errors such as `path: expected string, got integer`.
@@ -91,7 +116,7 @@ public struct JSONSchemaValidator: Sendable {
             errors.append("\(path): must be at most \(max) characters")
         }
         if let pattern = rules["pattern"]?.stringValue,
-            let regex = try? NSRegularExpression(pattern: pattern),
+            let regex = patterns[pattern]?.regex ?? (try? NSRegularExpression(pattern: pattern)),
             regex.firstMatch(in: string, range: NSRange(string.startIndex..., in: string)) == nil
         {
             errors.append("\(path): does not match pattern \(pattern)")
