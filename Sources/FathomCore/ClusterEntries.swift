@@ -20,23 +20,11 @@ struct ClusterEntries {
     static let serviceAccountDirectory = "/var/run/secrets/kubernetes.io/serviceaccount"
 
     func parse(_ node: Node, file: String) throws -> [FathomConfig.KubeCluster] {
-        guard case .sequence(let items) = node else {
-            throw ConfigError.invalidValue(
-                location: ConfigMapping.location(node, file), key: "cluster.clusters",
-                expected: "a list of clusters (- name: …, kubeconfig: … or in_cluster: true)", got: "something else")
-        }
-        var seen: Set<String> = []
-        return try items.enumerated().map { index, item in
-            let key = "cluster.clusters[\(index)]"
-            let fields = try ConfigMapping.fields(item, file: file, key: key, known: Self.fields, expected: "a mapping with a name")
-            guard let nameValue = fields["name"] else {
-                throw ConfigError.invalidValue(location: ConfigMapping.location(item, file), key: key + ".name", expected: "set", got: "missing")
-            }
-            let name = try EndpointSettings.name(nameValue)
-            guard seen.insert(name).inserted else {
-                throw ConfigError.invalidValue(
-                    location: nameValue.location, key: nameValue.key, expected: "a name not used before", got: "'\(name)' again")
-            }
+        try ConfigMapping.namedItems(
+            node, file: file, key: "cluster.clusters", expected: "a list of clusters (- name: …, kubeconfig: … or in_cluster: true)",
+            known: Self.fields
+        ).map { item in
+            let (name, key, fields) = (item.name, item.key, item.fields)
             var cluster: FathomConfig.KubeCluster
             if let inCluster = fields["in_cluster"], try inCluster.bool() {
                 if let other = fields["kubeconfig"] ?? fields["context"] {

@@ -27,6 +27,38 @@ enum ConfigMapping {
         return fields
     }
 
+    /// One item of a list of named mappings (`connections:`, `clusters:`): its unique name and its fields.
+    struct NamedItem {
+        var name: String
+        var key: String
+        var node: Node
+        var fields: [String: ConfigValue]
+    }
+
+    /// A list of mappings that each have a `name`, plain and used once, as `key[0]`, `key[1]`, ….
+    /// - Parameters:
+    ///   - expected: what the list should be, for the error when it is not one.
+    ///   - known: each item's allowed fields (`name` among them).
+    static func namedItems(_ node: Node, file: String, key: String, expected: String, known: [String]) throws -> [NamedItem] {
+        guard case .sequence(let items) = node else {
+            throw ConfigError.invalidValue(location: location(node, file), key: key, expected: expected, got: "something else")
+        }
+        var seen: Set<String> = []
+        return try items.enumerated().map { index, item in
+            let itemKey = "\(key)[\(index)]"
+            let fields = try self.fields(item, file: file, key: itemKey, known: known, expected: "a mapping with a name")
+            guard let nameValue = fields["name"] else {
+                throw ConfigError.invalidValue(location: location(item, file), key: itemKey + ".name", expected: "a name", got: "none")
+            }
+            let name = try EndpointSettings.name(nameValue)
+            guard seen.insert(name).inserted else {
+                throw ConfigError.invalidValue(
+                    location: nameValue.location, key: nameValue.key, expected: "a name not used before in \(key)", got: "'\(name)' again")
+            }
+            return NamedItem(name: name, key: itemKey, node: item, fields: fields)
+        }
+    }
+
     /// The value of the environment variable that `value` names; unset or empty is an error.
     static func environmentSecret(_ value: ConfigValue, _ environment: [String: String]) throws -> String {
         let name = try value.string()

@@ -18,25 +18,11 @@ struct DatabaseConnections {
     let home: String
 
     func parse(_ node: Node, file: String) throws -> [FathomConfig.DatabaseConnection] {
-        guard case .sequence(let items) = node else {
-            throw ConfigError.invalidValue(
-                location: ConfigMapping.location(node, file), key: "database.connections",
-                expected: "a list of connections (- name: …, sqlite: … | postgres: …)", got: "something else")
-        }
-        var seen: Set<String> = []
-        return try items.enumerated().map { index, item in
-            let key = "database.connections[\(index)]"
-            let fields = try ConfigMapping.fields(
-                item, file: file, key: key, known: ["name", "sqlite", "postgres", "allow_writes"],
-                expected: "a mapping with name and sqlite or postgres")
-            guard let nameValue = fields["name"] else {
-                throw ConfigError.invalidValue(location: ConfigMapping.location(item, file), key: key, expected: "a name", got: "none")
-            }
-            let name = try EndpointSettings.name(nameValue)
-            guard seen.insert(name).inserted else {
-                throw ConfigError.invalidValue(
-                    location: nameValue.location, key: nameValue.key, expected: "a name not used before", got: "'\(name)' again")
-            }
+        try ConfigMapping.namedItems(
+            node, file: file, key: "database.connections", expected: "a list of connections (- name: …, sqlite: … | postgres: …)",
+            known: ["name", "sqlite", "postgres", "allow_writes"]
+        ).map { item in
+            let (name, key, fields) = (item.name, item.key, item.fields)
             var connection: FathomConfig.DatabaseConnection
             switch (fields["sqlite"], fields["postgres"]) {
             case (let sqlite?, nil):
@@ -49,7 +35,7 @@ struct DatabaseConnections {
                 }
             default:
                 throw ConfigError.invalidValue(
-                    location: ConfigMapping.location(item, file), key: key, expected: "exactly one of sqlite or postgres", got: "neither or both")
+                    location: ConfigMapping.location(item.node, file), key: key, expected: "exactly one of sqlite or postgres", got: "neither or both")
             }
             if let writes = fields["allow_writes"] { connection.allowsWrites = try writes.bool() }
             return connection

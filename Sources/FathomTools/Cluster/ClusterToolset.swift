@@ -63,6 +63,7 @@ public enum ClusterToolset {
     ]
 
     static let workloadKinds = ["deployments", "statefulsets", "daemonsets", "replicasets"]
+    static let workloadKindProperty: JSONValue = ["type": "string", "enum": .array(workloadKinds.map { .string($0) })]
 
     static func workload(_ kind: String) throws -> KubeDiscovery.Resource {
         guard let resource = KubeDiscovery.Resource.workloads.first(where: { $0.name == kind }) else {

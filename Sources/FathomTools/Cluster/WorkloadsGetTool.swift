@@ -13,7 +13,7 @@ struct WorkloadsGetTool: Tool {
     static let description = "One workload: rollout status as `kubectl rollout status` says it, replicas, conditions, images, revision history (a deployment's ReplicaSets by revision, with change-cause), and its pods with their status."
     static let inputSchema = ClusterToolset.schema(
         [
-            "kind": ["type": "string", "enum": .array(ClusterToolset.workloadKinds.map { .string($0) })],
+            "kind": ClusterToolset.workloadKindProperty,
             "name": ClusterToolset.name("Workload name."),
             "namespace": ClusterToolset.name("Namespace; default: the cluster's."),
         ],

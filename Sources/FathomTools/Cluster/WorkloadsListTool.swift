@@ -15,7 +15,7 @@ struct WorkloadsListTool: Tool {
     static let description = "Workloads of one kind with READY (ready/desired), UP-TO-DATE, AVAILABLE, AGE, IMAGES and a PROBLEM column. Every namespace unless `namespace` is given."
     static let inputSchema = ClusterToolset.schema(
         [
-            "kind": ["type": "string", "enum": .array(ClusterToolset.workloadKinds.map { .string($0) })],
+            "kind": ClusterToolset.workloadKindProperty,
             "namespace": ClusterToolset.name("Namespace; omit for all namespaces."),
             "label_selector": ClusterToolset.listProperties["label_selector"] ?? [:],
             "limit": ClusterToolset.listProperties["limit"] ?? [:],
