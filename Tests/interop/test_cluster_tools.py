@@ -890,13 +890,18 @@ class Approver:
         return types.ElicitResult(action="accept", content=answer)
 
 
-async def test_elicitation_asks_before_a_delete(fathom_bin: Path, ws: Workspace, kube_rw: KubeFixture, tmp_path: Path):
+@pytest.mark.parametrize("transport", ["stdio", "http", "sse"])
+async def test_elicitation_asks_before_a_delete(
+    fathom_bin: Path, ws: Workspace, kube_rw: KubeFixture, tmp_path: Path, transport: str
+):
+    """Over stdio, over Streamable HTTP (the question travels on the call's own response stream) and
+    over legacy SSE."""
     use_cluster(ws, write_kubeconfig(tmp_path / "kube" / "config", kube_rw.url, {}))
     allow_writes(ws)
     target = {"name": CRASHING, "namespace": "shop"}
 
     declining = Approver("decline")
-    async with open_session(fathom_bin, ws, elicitation_callback=declining) as conn:
+    async with open_session(fathom_bin, ws, elicitation_callback=declining, transport=transport) as conn:
         await conn.call_ok("pods_delete", {**target, "dry_run": True})
         assert declining.requests == [], "a dry run does not ask"
         message = await conn.call_err("pods_delete", target)
@@ -907,7 +912,7 @@ async def test_elicitation_asks_before_a_delete(fathom_bin: Path, ws: Workspace,
     assert CRASHING in asked and ("pods_delete" in asked or "delete" in asked.lower()), asked
 
     accepting = Approver("accept")
-    async with open_session(fathom_bin, ws, elicitation_callback=accepting) as conn:
+    async with open_session(fathom_bin, ws, elicitation_callback=accepting, transport=transport) as conn:
         await conn.call_ok("pods_delete", target)
     assert len(accepting.requests) == 1 and CRASHING in accepting.requests[0].message
     assert not pod_exists(kube_rw, CRASHING)
