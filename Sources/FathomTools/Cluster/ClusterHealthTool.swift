@@ -73,8 +73,8 @@ struct ClusterHealthTool: Tool {
             lines.append("Nodes needing a look (\(bad.count)):")
             lines += bad.map { "  \($0.0): \($0.1)" }
             structured["nodes"] = .array(bad.map { ["name": .string($0.0), "problem": .string($0.1)] })
-        } catch ClusterError.forbidden(_, let message) {
-            lines.append("Nodes: not readable (\(message))")
+        } catch {
+            lines.append("Nodes: not available (\(error))")
         }
         let scope = arguments.namespace.map { "namespace \($0)" } ?? "all namespaces"
         let healthy = failing.isEmpty && (structured["nodes"]?.arrayValue ?? []).isEmpty
