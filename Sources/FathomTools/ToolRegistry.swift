@@ -138,7 +138,11 @@ public final class ToolRegistry: Sendable {
     private static func approval(_ tool: ToolDescriptor, arguments: JSONValue, context: ToolContext) async -> ToolContext.Approval {
         let dryRun = arguments["dry_run"]?.boolValue == true || arguments["dryRun"]?.boolValue == true
         guard tool.annotations.isDestructive, !dryRun, let approve = context.approve else { return .approved }
-        let shown = (arguments.objectValue ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.encodedString())" }
+        // Each argument as JSON, a long one (a file's new content) cut to its start.
+        let shown = (arguments.objectValue ?? [:]).sorted { $0.key < $1.key }.map { key, value in
+            let text = value.encodedString()
+            return "\(key): " + (text.count > 300 ? text.prefix(300) + "… (\(text.utf8.count) bytes)" : text)
+        }
         return await approve(
             "\(context.client) asks Fathom to run \(tool.name) (\(tool.title)), which changes things"
                 + (shown.isEmpty ? "." : ", with " + shown.joined(separator: ", ") + ".") + " Approve it?")

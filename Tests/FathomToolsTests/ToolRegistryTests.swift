@@ -1,6 +1,7 @@
 import FathomCore
 import FathomStore
 import Foundation
+import Synchronization
 import Testing
 
 @testable import FathomTools
@@ -52,6 +53,28 @@ struct Harness {
         #expect(rows.allSatisfy { $0.client == "test" })
         #expect(!rows[1].arguments.contains("hunter2"))
         #expect(rows[1].error?.contains("read-only") == true)
+    }
+
+    @Test func destructiveCallsArePutToThePersonWithTheirArgumentsShortened() async throws {
+        let harness = try Harness {
+            $0.readOnly = false
+            $0.allow = ["write_file", "edit_file"]
+        }
+        let asked = Mutex<[String]>([])
+        let declining = ToolContext(client: "ide", approve: { message in
+            asked.withLock { $0.append(message) }
+            return .declined("the user declined it")
+        })
+        let big = String(repeating: "x", count: 100_000)
+        let result = await harness.call("write_file", ["path": "new.txt", "content": .string(big)], context: declining)
+        #expect(result.isError && result.text == "write_file was not run: the user declined it.")
+        #expect(harness.sandbox.read("root/new.txt") == nil)
+        let message = try #require(asked.withLock { $0.first })
+        #expect(message.hasPrefix("ide asks Fathom to run write_file") && message.contains(#"path: "new.txt""#))
+        #expect(message.count < 1000 && message.contains("(100002 bytes)"))
+        let dryRun = await harness.call("edit_file", ["path": "hello.txt", "edits": [["oldText": "line1", "newText": "one"]], "dryRun": true], context: declining)
+        #expect(!dryRun.isError && asked.withLock { $0.count } == 1, "a dry run is not asked")
+        #expect(try await harness.auditRows().first { $0.tool == "write_file" }?.outcome == .denied)
     }
 
     @Test func readOnlyModeHidesWriteTools() throws {
