@@ -13,11 +13,15 @@ public protocol Tool: Sendable {
     static var annotations: ToolAnnotations { get }
     /// The toolset the tool belongs to, for `toolset:NAME` policy rules.
     static var toolset: String { get }
+    /// The boolean argument that makes a call change nothing (`dry_run`), if the tool has one: such a
+    /// call of a destructive tool is not put to the user for approval.
+    static var dryRunArgument: String? { get }
     func call(_ arguments: Arguments, context: ToolContext) async throws -> ToolResult
 }
 
 extension Tool {
     public static var outputSchema: JSONValue? { nil }
+    public static var dryRunArgument: String? { nil }
 }
 
 /// What every client sees of a tool: its name, schemas and annotations.
@@ -29,6 +33,7 @@ public struct ToolDescriptor: Sendable, Hashable {
     public let outputSchema: JSONValue?
     public let annotations: ToolAnnotations
     public let toolset: String
+    public let dryRunArgument: String?
 
     public init(_ tool: (some Tool).Type) {
         name = tool.name
@@ -38,5 +43,6 @@ public struct ToolDescriptor: Sendable, Hashable {
         outputSchema = tool.outputSchema
         annotations = tool.annotations
         toolset = tool.toolset
+        dryRunArgument = tool.dryRunArgument
     }
 }

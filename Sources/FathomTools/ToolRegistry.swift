@@ -133,10 +133,10 @@ public final class ToolRegistry: Sendable {
         return outcome == .cancelled ? .cancelled : .result(result)
     }
 
-    /// A destructive call that changes something (not a `dry_run`, or `edit_file`'s `dryRun`) is put to the person behind the client,
-    /// when the client can ask; the question shows the tool and every argument.
+    /// A destructive call that changes something (not a dry run: see ``Tool/dryRunArgument``) is put to the
+    /// person behind the client, when the client can ask; the question shows the tool and every argument.
     private static func approval(_ tool: ToolDescriptor, arguments: JSONValue, context: ToolContext) async -> ToolContext.Approval {
-        let dryRun = arguments["dry_run"]?.boolValue == true || arguments["dryRun"]?.boolValue == true
+        let dryRun = tool.dryRunArgument.map { arguments[$0]?.boolValue == true } ?? false
         guard tool.annotations.isDestructive, !dryRun, let approve = context.approve else { return .approved }
         // Each argument as JSON, a long one (a file's new content) cut to its start.
         let shown = (arguments.objectValue ?? [:]).sorted { $0.key < $1.key }.map { key, value in

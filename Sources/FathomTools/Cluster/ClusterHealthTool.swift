@@ -57,18 +57,7 @@ struct ClusterHealthTool: Tool {
 
         do {
             let nodes = try await nodeList.items
-            let bad = nodes.compactMap { node -> (String, String)? in
-                let conditions = node.at("status.conditions")?.arrayValue ?? []
-                var problems: [String] = []
-                if let ready = conditions.first(where: { $0["type"]?.stringValue == "Ready" }), ready["status"]?.stringValue != "True" {
-                    problems.append("NotReady" + (ready["reason"]?.stringValue.map { " (\($0))" } ?? "") + (ready["message"]?.stringValue.map { ": \($0)" } ?? ""))
-                }
-                for condition in conditions where condition["type"]?.stringValue != "Ready" && condition["status"]?.stringValue == "True" {
-                    problems.append(condition["type"]?.stringValue ?? "")
-                }
-                if node.at("spec.unschedulable")?.boolValue == true { problems.append("cordoned") }
-                return problems.isEmpty ? nil : (node.objectName, problems.joined(separator: "; "))
-            }
+            let bad = nodes.compactMap { node in NodeView(node).problem.map { (node.objectName, $0) } }
             summary.append("\(bad.count) of \(nodes.count) nodes not ready, cordoned or under pressure")
             lines.append("Nodes needing a look (\(bad.count)):")
             lines += bad.map { "  \($0.0): \($0.1)" }

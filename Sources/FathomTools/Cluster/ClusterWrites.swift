@@ -40,6 +40,7 @@ struct WorkloadsScaleTool: Tool {
         required: ["kind", "name", "replicas"])
     static let annotations = ToolAnnotations.write(destructive: true, idempotent: true, openWorld: true)
     static let toolset = ClusterToolset.name
+    static let dryRunArgument: String? = "dry_run"
     let clusters: KubeClusters
 
     func call(_ arguments: Arguments, context: ToolContext) async throws -> ToolResult {
@@ -81,6 +82,7 @@ struct WorkloadsRestartTool: Tool {
         required: ["kind", "name"])
     static let annotations = ToolAnnotations.write(destructive: true, idempotent: false, openWorld: true)
     static let toolset = ClusterToolset.name
+    static let dryRunArgument: String? = "dry_run"
     let clusters: KubeClusters
 
     func call(_ arguments: Arguments, context: ToolContext) async throws -> ToolResult {
@@ -121,6 +123,7 @@ struct PodsDeleteTool: Tool {
         required: ["name"])
     static let annotations = ToolAnnotations.write(destructive: true, idempotent: true, openWorld: true)
     static let toolset = ClusterToolset.name
+    static let dryRunArgument: String? = "dry_run"
     let clusters: KubeClusters
 
     func call(_ arguments: Arguments, context: ToolContext) async throws -> ToolResult {
@@ -157,6 +160,7 @@ struct NodesCordonTool: Tool {
         required: ["name"])
     static let annotations = ToolAnnotations.write(destructive: true, idempotent: true, openWorld: true)
     static let toolset = ClusterToolset.name
+    static let dryRunArgument: String? = "dry_run"
     let clusters: KubeClusters
 
     func call(_ arguments: Arguments, context: ToolContext) async throws -> ToolResult {

@@ -56,16 +56,22 @@ struct KubeList {
 }
 
 extension KubeClient {
-    /// A page of `resource` in `namespace` (every namespace when nil).
-    func list(
-        _ resource: KubeDiscovery.Resource, namespace: String?, labelSelector: String? = nil, fieldSelector: String? = nil,
-        limit: Int? = nil, continueToken: String? = nil
-    ) async throws -> KubeList {
+    /// The query of a list request; empty selectors and tokens are left out.
+    static func listQuery(labelSelector: String?, fieldSelector: String?, limit: Int?, continueToken: String?) -> [(String, String)] {
         var query: [(String, String)] = []
         if let labelSelector, !labelSelector.isEmpty { query.append(("labelSelector", labelSelector)) }
         if let fieldSelector, !fieldSelector.isEmpty { query.append(("fieldSelector", fieldSelector)) }
         if let limit { query.append(("limit", String(limit))) }
         if let continueToken, !continueToken.isEmpty { query.append(("continue", continueToken)) }
+        return query
+    }
+
+    /// A page of `resource` in `namespace` (every namespace when nil).
+    func list(
+        _ resource: KubeDiscovery.Resource, namespace: String?, labelSelector: String? = nil, fieldSelector: String? = nil,
+        limit: Int? = nil, continueToken: String? = nil
+    ) async throws -> KubeList {
+        let query = Self.listQuery(labelSelector: labelSelector, fieldSelector: fieldSelector, limit: limit, continueToken: continueToken)
         let list = try await json(.GET, resource.path(namespace: namespace), query: query)
         guard let items = list["items"]?.arrayValue else {
             throw EndpointError.invalidResponse(kind: "kubernetes", name: name, reason: "a \(resource.kind) list without items")

@@ -49,15 +49,10 @@ struct NodesListTool: Tool {
         var details: [String] = []
         for node in nodes {
             let name = node.objectName
-            let conditions = node.at("status.conditions")?.arrayValue ?? []
-            let readyCondition = conditions.first { $0["type"]?.stringValue == "Ready" }
-            // kubectl's wording: anything but True (False, Unknown, missing) is NotReady.
-            var status = readyCondition?["status"]?.stringValue == "True" ? "Ready" : "NotReady"
-            if node.at("spec.unschedulable")?.boolValue == true { status += ",SchedulingDisabled" }
+            let view = NodeView(node)
+            let (status, pressure) = (view.status, view.pressure)
             let roles = (node.at("metadata.labels")?.objectValue ?? [:]).keys
                 .filter { $0.hasPrefix("node-role.kubernetes.io/") }.map { String($0.dropFirst(24)) }.sorted()
-            let pressure = conditions.filter { $0["type"]?.stringValue != "Ready" && $0["status"]?.stringValue == "True" }
-                .compactMap { $0["type"]?.stringValue }
             let allocatable = node.at("status.allocatable")
             let cpu = KubeFormat.quantity(allocatable?["cpu"]?.stringValue) ?? 0
             let memory = KubeFormat.quantity(allocatable?["memory"]?.stringValue) ?? 0
@@ -77,7 +72,7 @@ struct NodesListTool: Tool {
                 "memoryAllocatable": .double(memory), "pods": .int(used.pods),
             ])
             if arguments.name != nil {
-                for condition in conditions {
+                for condition in view.conditions {
                     details.append(
                         "Condition \(condition["type"]?.stringValue ?? "")=\(condition["status"]?.stringValue ?? "")"
                             + (condition["reason"]?.stringValue.map { " (\($0))" } ?? "")

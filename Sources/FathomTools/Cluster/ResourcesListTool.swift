@@ -33,10 +33,9 @@ struct ResourcesListTool: Tool {
         let client = try clusters.client(arguments.cluster)
         let resource = try await client.discovery.resolve(arguments.resource, apiVersion: arguments.api_version, client: client)
         try clusters.checkAllowed(resource)
-        var query: [(String, String)] = [("limit", String(arguments.limit ?? 200))]
-        if let selector = arguments.label_selector, !selector.isEmpty { query.append(("labelSelector", selector)) }
-        if let selector = arguments.field_selector, !selector.isEmpty { query.append(("fieldSelector", selector)) }
-        if let token = arguments.continue, !token.isEmpty { query.append(("continue", token)) }
+        let query = KubeClient.listQuery(
+            labelSelector: arguments.label_selector, fieldSelector: arguments.field_selector, limit: arguments.limit ?? 200,
+            continueToken: arguments.continue)
         let namespace = resource.namespaced ? arguments.namespace : nil
         let answer = try await client.json(.GET, resource.path(namespace: namespace), query: query, accept: Self.tableAccept)
         let page = KubeList(

@@ -37,6 +37,7 @@ struct EditFileTool: Tool {
     ]
     static let annotations = ToolAnnotations.write(destructive: true, idempotent: false)
     static let toolset = FilesystemToolset.name
+    static let dryRunArgument: String? = "dryRun"
     let access: FilesystemAccess
 
     func call(_ arguments: Arguments, context: ToolContext) async throws -> ToolResult {

@@ -34,12 +34,10 @@ struct DetectAnomaliesTool: Tool {
     let endpoints: ObservabilityEndpoints
 
     func call(_ arguments: Arguments, context: ToolContext) async throws -> ToolResult {
-        let prometheus = try endpoints.prometheus(endpoint: arguments.endpoint, cluster: arguments.cluster)
-        let window = try TimeArguments.range(
-            start: arguments.start, end: arguments.end, duration: arguments.duration, step: arguments.step,
-            maxPoints: endpoints.settings.maxPoints, now: endpoints.now())
-        let step = window.step
-        let result = try await prometheus.rangeQuery(arguments.query, start: window.start, end: window.end, step: step)
+        let answer = try await endpoints.rangeQuery(
+            arguments.query, start: arguments.start, end: arguments.end, duration: arguments.duration, step: arguments.step,
+            endpoint: arguments.endpoint, cluster: arguments.cluster)
+        let (prometheus, result, window) = (answer.prometheus, answer.result, answer.window)
         let detector = AnomalyDetector(threshold: arguments.threshold ?? 3.5, changeThreshold: arguments.change_threshold ?? 3)
         let analyzed = result.series.map { (series: $0, findings: detector.analyze($0.points)) }
             .filter { !$0.findings.windows.isEmpty || !$0.findings.changePoints.isEmpty }
@@ -47,7 +45,7 @@ struct DetectAnomaliesTool: Tool {
             .sorted { ($0.findings.strength, $1.series.selector) > ($1.findings.strength, $0.series.selector) }
         let shown = analyzed.prefix(arguments.limit ?? 10)
         var lines = [
-            "prometheus '\(prometheus.name)' · \(window.start.formatted(.iso8601)) to \(window.end.formatted(.iso8601)), step \(TimeArguments.format(seconds: step))"
+            "prometheus '\(prometheus.name)' · \(answer.span)"
                 + " · \(result.series.count) series, \(analyzed.count) with findings (robust z ≥ \(SeriesSummary.format(detector.threshold)), shift ≥ \(SeriesSummary.format(detector.changeThreshold))σ)"
         ]
         if analyzed.isEmpty { lines.append("nothing stands out in this window") }
@@ -68,7 +66,7 @@ struct DetectAnomaliesTool: Tool {
         return .text(
             lines.joined(separator: "\n"),
             structured: [
-                "endpoint": .string(prometheus.name), "step": .double(step), "seriesCount": .int(result.series.count),
+                "endpoint": .string(prometheus.name), "step": .double(window.step), "seriesCount": .int(result.series.count),
                 "anomalousSeries": .int(analyzed.count),
                 "series": .array(shown.map { series, findings in
                     [

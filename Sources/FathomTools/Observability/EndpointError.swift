@@ -22,18 +22,16 @@ public enum EndpointError: Error, CustomStringConvertible, Equatable {
             "No cluster group is named '\(name)'. Configured in observability.cluster_groups: "
                 + (known.isEmpty ? "none." : known.joined(separator: ", ") + ".")
         case .unreachable(let kind, let name, let url, let reason):
-            "\(kind) '\(name)' at \(url) is unreachable: \(reason). Check that it is running and the url in \(Self.configFile(kind))."
+            "\(kind) '\(name)' at \(url) is unreachable: \(reason). Check that it is running and the url in \(Self.settings(kind).file)."
         case .timeout(let kind, let name, let seconds):
             "\(kind) '\(name)' did not answer within \(Self.seconds(seconds)) s. Narrow the query (shorter range, fewer series) or raise timeout_seconds."
         case .authFailed(let kind, let name, let status, let auth, let detail):
             "\(kind) '\(name)' refused the credentials (HTTP \(status), auth: \(auth))"
-                + (detail.isEmpty ? "" : ": \(detail)") + ". Check auth in \(Self.configFile(kind))."
+                + (detail.isEmpty ? "" : ": \(detail)") + ". Check auth in \(Self.settings(kind).file)."
         case .tls(let kind, let name, let reason):
-            kind == "kubernetes"
-                ? "kubernetes '\(name)': TLS failed (\(reason)). Check the kubeconfig's certificate-authority and client certificate."
-                : "\(kind) '\(name)': TLS failed (\(reason)). Check tls.ca_file, cert_file and key_file."
+            "\(kind) '\(name)': TLS failed (\(reason)). Check \(Self.settings(kind).tls)."
         case .tooLarge(let kind, let name, let limit):
-            "\(kind) '\(name)' sent more than \(limit) bytes. Narrow the query, or raise \(kind == "kubernetes" ? "cluster" : "observability").max_response_bytes."
+            "\(kind) '\(name)' sent more than \(limit) bytes. Narrow the query, or raise \(Self.settings(kind).section).max_response_bytes."
         case .api(let kind, let name, let status, let message):
             "\(kind) '\(name)' rejected the request (HTTP \(status)): \(message)"
         case .invalidResponse(let kind, let name, let reason):
@@ -57,8 +55,12 @@ public enum EndpointError: Error, CustomStringConvertible, Equatable {
         }
     }
 
-    private static func configFile(_ kind: String) -> String {
-        kind == "kubernetes" ? "the kubeconfig or tools/cluster.yaml" : "tools/observability.yaml"
+    /// Where an endpoint of `kind` is configured, for the hints in the messages: a Kubernetes API server
+    /// comes from a kubeconfig and `tools/cluster.yaml`, the others from `tools/observability.yaml`.
+    private static func settings(_ kind: String) -> (file: String, tls: String, section: String) {
+        kind == "kubernetes"
+            ? ("the kubeconfig or tools/cluster.yaml", "the kubeconfig's certificate-authority and client certificate", "cluster")
+            : ("tools/observability.yaml", "tls.ca_file, cert_file and key_file", "observability")
     }
 
     private static func seconds(_ value: Double) -> String {

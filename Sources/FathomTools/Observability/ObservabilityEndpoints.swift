@@ -57,6 +57,29 @@ public struct ObservabilityEndpoints: Sendable {
     }
 
     /// The Prometheus endpoints of a cluster group, of the listed clusters, or all of them.
+    /// A Prometheus range query and what it covered, as `prometheus_query_range` and `detect_anomalies` run it.
+    struct RangeAnswer {
+        var prometheus: PrometheusClient
+        var result: PrometheusResult
+        var window: (start: Date, end: Date, step: Double)
+        /// `2026-11-23T01:00:00Z to 2026-11-23T02:00:00Z, step 15s`.
+        var span: String {
+            "\(window.start.formatted(.iso8601)) to \(window.end.formatted(.iso8601)), step \(TimeArguments.format(seconds: window.step))"
+        }
+    }
+
+    /// Runs `query` over the window that `start`, `end`, `duration` and `step` name, the step raised so that no
+    /// series has more than `max_points` points.
+    func rangeQuery(
+        _ query: String, start: String?, end: String?, duration: String?, step: String?, endpoint: String?, cluster: String?
+    ) async throws -> RangeAnswer {
+        let prometheus = try self.prometheus(endpoint: endpoint, cluster: cluster)
+        let window = try TimeArguments.range(
+            start: start, end: end, duration: duration, step: step, maxPoints: settings.maxPoints, now: now())
+        let result = try await prometheus.rangeQuery(query, start: window.start, end: window.end, step: window.step)
+        return RangeAnswer(prometheus: prometheus, result: result, window: window)
+    }
+
     public func prometheusFleet(group: String?, clusters: [String]?) throws -> [PrometheusClient] {
         let all = clients["prometheus"] ?? []
         guard !all.isEmpty else { throw EndpointError.notConfigured(kind: "prometheus") }

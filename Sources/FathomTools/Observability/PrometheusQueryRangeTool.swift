@@ -34,19 +34,16 @@ struct PrometheusQueryRangeTool: Tool {
     let endpoints: ObservabilityEndpoints
 
     func call(_ arguments: Arguments, context: ToolContext) async throws -> ToolResult {
-        let prometheus = try endpoints.prometheus(endpoint: arguments.endpoint, cluster: arguments.cluster)
-        let window = try TimeArguments.range(
-            start: arguments.start, end: arguments.end, duration: arguments.duration, step: arguments.step,
-            maxPoints: endpoints.settings.maxPoints, now: endpoints.now())
-        let step = window.step
-        let result = try await prometheus.rangeQuery(arguments.query, start: window.start, end: window.end, step: step)
-        let span = "\(window.start.formatted(.iso8601)) to \(window.end.formatted(.iso8601)), step \(TimeArguments.format(seconds: step))"
+        let answer = try await endpoints.rangeQuery(
+            arguments.query, start: arguments.start, end: arguments.end, duration: arguments.duration, step: arguments.step,
+            endpoint: arguments.endpoint, cluster: arguments.cluster)
+        let (prometheus, result, window) = (answer.prometheus, answer.result, answer.window)
         return QueryResultSummary(
-            result: result, header: "prometheus '\(prometheus.name)' · \(span)",
+            result: result, header: "prometheus '\(prometheus.name)' · \(answer.span)",
             statistic: arguments.sort.flatMap(SeriesSummary.Statistic.init(rawValue:)) ?? .max, ascending: arguments.ascending ?? false,
             limit: arguments.limit ?? endpoints.settings.maxSeries, cursors: endpoints.cursors,
             extra: [
-                "endpoint": .string(prometheus.name), "step": .double(step),
+                "endpoint": .string(prometheus.name), "step": .double(window.step),
                 "start": .string(window.start.formatted(.iso8601)), "end": .string(window.end.formatted(.iso8601)),
             ]
         ).toolResult()
