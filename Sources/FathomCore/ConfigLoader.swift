@@ -68,6 +68,13 @@ public struct ConfigLoader: Sendable {
             $0.database.statementTimeoutMilliseconds = try $1.int(in: 1...3_600_000)
         },
         Setting(section: "database", key: "max_cell_bytes") { $0.database.maxCellBytes = try $1.int(in: 16...(1 << 24)) },
+        Setting(section: "llm", key: "url") { try LLMEntries.defaultModel(&$0.llm, url: $1) },
+        Setting(section: "llm", key: "model") { try LLMEntries.defaultModel(&$0.llm, $1) { $0.model = try $1.string() } },
+        Setting(section: "llm", key: "api_key") { try LLMEntries.defaultModel(&$0.llm, $1) { $0.apiKey = try $1.string() } },
+        Setting(section: "llm", key: "fallback") { $0.llm.fallback = try $1.strings() },
+        Setting(section: "llm", key: "retries") { $0.llm.retries = try $1.int(in: 0...10) },
+        Setting(section: "llm", key: "breaker_failures") { $0.llm.breakerFailures = try $1.int(in: 1...1000) },
+        Setting(section: "llm", key: "breaker_cooldown_seconds") { $0.llm.breakerCooldownSeconds = Double(try $1.int(in: 1...86_400)) },
         // One token from the environment or a line of YAML; `http.tokens` names several, each with its client.
         Setting(section: "http", key: "token") {
             $0.http.tokens.append(FathomConfig.BearerToken(client: "default", secret: try BearerTokens.checked($1.string(), at: $1)))
@@ -78,7 +85,7 @@ public struct ConfigLoader: Sendable {
     private static let freeformKeys: Set<String> = [
         "policy.clients", "http.tokens", "http.jwt", "http.oauth", "observability.prometheus", "observability.alertmanager",
         "observability.loki", "observability.tempo", "observability.cluster_groups", "database.connections",
-        "cluster.clusters",
+        "cluster.clusters", "llm.models",
     ]
     /// Sections that live in `tools/NAME.yaml`.
     public static let toolsets = ["filesystem", "observability", "database", "cluster"]
@@ -201,6 +208,8 @@ public struct ConfigLoader: Sendable {
                 config.observability.clusterGroups = try Self.clusterGroups(valueNode, file: file)
             } else if section == "cluster" && key == "clusters" {
                 config.cluster.clusters += try ClusterEntries(environment: environment, home: config.home).parse(valueNode, file: file)
+            } else if section == "llm" && key == "models" {
+                config.llm.models += try LLMEntries(environment: environment, home: config.home).parse(valueNode, file: file)
             } else if section == "database" && key == "connections" {
                 config.database.connections = try DatabaseConnections(environment: environment, home: config.home).parse(valueNode, file: file)
             } else {

@@ -85,6 +85,15 @@ public struct ConfigValue {
         return value
     }
 
+    /// One of an enumeration's raw values, any case.
+    public func choice<T: RawRepresentable & CaseIterable>() throws -> T where T.RawValue == String {
+        let text = try string()
+        guard let choice = T(rawValue: text.lowercased()) else {
+            throw invalid("one of " + T.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return choice
+    }
+
     /// A YAML list of strings; from the environment, a comma-separated list.
     public func strings() throws -> [String] {
         switch source {

@@ -57,22 +57,28 @@ struct EndpointSettings {
             endpoint.tls = try self.tls(tlsNode, file: file, key: tls.key)
         }
         if let headers = fields["headers"], case .yaml(let headersNode) = headers.source {
-            let values = try ConfigMapping.fields(
-                headersNode, file: file, key: headers.key, known: nil, expected: "a mapping of header names to values")
-            for (header, value) in values {
-                guard header.utf8.allSatisfy(Self.isTokenByte), !header.isEmpty else {
-                    throw ConfigError.invalidValue(
-                        location: value.location, key: value.key, expected: "an HTTP header name", got: "'\(header.prefix(80))'")
-                }
-                let text = try value.string()
-                guard !text.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) else {
-                    throw ConfigError.invalidValue(
-                        location: value.location, key: value.key, expected: "a header value on one line", got: "a line break")
-                }
-                endpoint.headers[header] = text
-            }
+            endpoint.headers = try self.headers(headersNode, file: file, key: headers.key)
         }
         return endpoint
+    }
+
+    /// Extra request headers: names are HTTP tokens, values one line each.
+    func headers(_ node: Node, file: String, key: String) throws -> [String: String] {
+        let values = try ConfigMapping.fields(node, file: file, key: key, known: nil, expected: "a mapping of header names to values")
+        var headers: [String: String] = [:]
+        for (header, value) in values {
+            guard header.utf8.allSatisfy(Self.isTokenByte), !header.isEmpty else {
+                throw ConfigError.invalidValue(
+                    location: value.location, key: value.key, expected: "an HTTP header name", got: "'\(header.prefix(80))'")
+            }
+            let text = try value.string()
+            guard !text.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) else {
+                throw ConfigError.invalidValue(
+                    location: value.location, key: value.key, expected: "a header value on one line", got: "a line break")
+            }
+            headers[header] = text
+        }
+        return headers
     }
 
     /// Names appear in tool arguments and audit rows: keep them plain.
@@ -132,7 +138,7 @@ struct EndpointSettings {
             try ConfigMapping.secret(bearer, prefix: "token", at: inner, file: file, key: value.key, environment: environment, home: home))
     }
 
-    private func tls(_ node: Node, file: String, key: String) throws -> FathomConfig.TLSSettings {
+    func tls(_ node: Node, file: String, key: String) throws -> FathomConfig.TLSSettings {
         let fields = try ConfigMapping.fields(
             node, file: file, key: key, known: ["ca_file", "cert_file", "key_file", "insecure_skip_verify"],
             expected: "a mapping of ca_file, cert_file, key_file, insecure_skip_verify")

@@ -12,6 +12,7 @@ public struct FathomConfig: Sendable, Equatable {
     public var observability = ObservabilitySettings()
     public var database = DatabaseSettings()
     public var cluster = ClusterSettings()
+    public var llm = LLMSettings()
     /// The files that were read, for `fathom doctor`.
     public var sources: [String] = []
 

@@ -49,6 +49,40 @@ public final class SQLiteStore: Store {
             }
             try db.create(index: "audit_tool_at", on: "audit", columns: ["tool", "at"])
         }
+        migrator.registerMigration("v2-runs") { db in
+            try db.create(table: "runs") { t in
+                t.primaryKey("id", .text)
+                t.column("agent", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("client", .text).notNull()
+                t.column("question", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("answered_by", .text)
+                t.column("mode", .text)
+                t.column("why", .text)
+                t.column("model", .text)
+                t.column("answer", .text)
+                t.column("prompt_tokens", .integer).notNull().defaults(to: 0)
+                t.column("completion_tokens", .integer).notNull().defaults(to: 0)
+                t.column("started_at", .text).notNull()
+                t.column("finished_at", .text)
+            }
+            try db.create(index: "runs_started", on: "runs", columns: ["started_at"])
+            try db.create(table: "run_steps") { t in
+                t.column("run_id", .text).notNull().references("runs", onDelete: .cascade)
+                t.column("seq", .integer).notNull()
+                t.column("kind", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("input", .text).notNull()
+                t.column("output", .text).notNull()
+                t.column("outcome", .text).notNull()
+                t.column("prompt_tokens", .integer).notNull()
+                t.column("completion_tokens", .integer).notNull()
+                t.column("duration_us", .integer).notNull()
+                t.column("at", .text).notNull()
+                t.primaryKey(["run_id", "seq"])
+            }
+        }
         return migrator
     }
 
@@ -87,6 +121,90 @@ public final class SQLiteStore: Store {
                     durationMicroseconds: row["duration_us"])
             }
         }
+    }
+
+    public func beginRun(_ run: RunRecord) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO runs (id, agent, kind, client, question, status, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [run.id, run.agent, run.kind, run.client, run.question, run.status.rawValue, Self.timestamp(run.startedAt)])
+        }
+    }
+
+    public func appendRunStep(_ step: RunStep, run: String) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO run_steps (run_id, seq, kind, name, input, output, outcome, prompt_tokens, completion_tokens, duration_us, at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    run, step.sequence, step.kind.rawValue, step.name, step.input, step.output, step.outcome, step.promptTokens,
+                    step.completionTokens, step.durationMicroseconds, Self.timestamp(step.at),
+                ])
+        }
+    }
+
+    public func finishRun(_ run: RunRecord) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE runs SET status = ?, answered_by = ?, mode = ?, why = ?, model = ?, answer = ?, prompt_tokens = ?, completion_tokens = ?,
+                    finished_at = ? WHERE id = ?
+                    """,
+                arguments: [
+                    run.status.rawValue, run.answeredBy, run.mode, run.why, run.model, run.answer, run.promptTokens, run.completionTokens,
+                    run.finishedAt.map(Self.timestamp), run.id,
+                ])
+        }
+    }
+
+    public func run(id: String) async throws -> (run: RunRecord, steps: [RunStep])? {
+        try await pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) else { return nil }
+            let steps = try Row.fetchAll(db, sql: "SELECT * FROM run_steps WHERE run_id = ? ORDER BY seq", arguments: [id]).map { row in
+                var step = RunStep(
+                    sequence: row["seq"], kind: RunStep.Kind(rawValue: row["kind"]) ?? .note, name: row["name"], input: row["input"],
+                    output: row["output"], outcome: row["outcome"], durationMicroseconds: row["duration_us"],
+                    at: Self.date(row["at"]) ?? Date(timeIntervalSince1970: 0))
+                step.promptTokens = row["prompt_tokens"]
+                step.completionTokens = row["completion_tokens"]
+                return step
+            }
+            return (Self.runRecord(row), steps)
+        }
+    }
+
+    public func recentRuns(limit: Int, agent: String?) async throws -> [RunRecord] {
+        try await pool.read { db in
+            var sql = "SELECT * FROM runs"
+            var arguments: StatementArguments = []
+            if let agent {
+                sql += " WHERE agent = ?"
+                arguments += [agent]
+            }
+            sql += " ORDER BY started_at DESC LIMIT ?"
+            arguments += [max(1, min(limit, 10_000))]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.runRecord)
+        }
+    }
+
+    private static func runRecord(_ row: Row) -> RunRecord {
+        var run = RunRecord(
+            id: row["id"], agent: row["agent"], kind: row["kind"], client: row["client"], question: row["question"],
+            startedAt: date(row["started_at"]) ?? Date(timeIntervalSince1970: 0))
+        run.status = RunRecord.Status(rawValue: row["status"]) ?? .failed
+        run.answeredBy = row["answered_by"]
+        run.mode = row["mode"]
+        run.why = row["why"]
+        run.model = row["model"]
+        run.answer = row["answer"]
+        run.promptTokens = row["prompt_tokens"]
+        run.completionTokens = row["completion_tokens"]
+        run.finishedAt = date(row["finished_at"])
+        return run
     }
 
     public func checkReachable() async throws {

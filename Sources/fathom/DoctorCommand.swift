@@ -51,7 +51,9 @@ struct DoctorCommand: AsyncParsableCommand {
         failures += await checkEndpoints(runtime)
         failures += await checkDatabases(runtime)
         failures += await checkClusters(runtime)
-        print("llm      none configured (the deterministic path answers)")
+        failures += await checkModels(runtime)
+        let agents = runtime.agents.agents
+        print("agents   \(agents.count) loaded" + (agents.isEmpty ? " (add YAML files under agents/)" : ": " + agents.map { "\($0.name) (\($0.kind.rawValue))" }.joined(separator: ", ")))
         if failures > 0 { throw ExitCode(1) }
     }
 
@@ -113,6 +115,26 @@ struct DoctorCommand: AsyncParsableCommand {
             } catch {
                 failures += 1
                 print("cluster  FAIL \(label): \(error)")
+            }
+        }
+        return failures
+    }
+
+    private func checkModels(_ runtime: Runtime) async -> Int {
+        let models = runtime.config.llm.ordered
+        guard !models.isEmpty else {
+            print("llm      none configured (agents answer on their deterministic paths)")
+            return 0
+        }
+        var failures = 0
+        for (model, slot) in zip(models, runtime.agents.router.slots) {
+            let label = "\(model.name) (\(model.provider.rawValue) \(model.url), model \(model.model))"
+            let start = ContinuousClock.now
+            do {
+                print("llm      ok \(label): \(try await slot.model.check()) (\(Self.milliseconds(since: start)) ms)")
+            } catch {
+                failures += 1
+                print("llm      FAIL \(label): \(error)")
             }
         }
         return failures

@@ -20,5 +20,8 @@ struct FathomCommand: AsyncParsableCommand {
         abstract: "An MCP agent runtime for operations teams.",
         discussion: "Configuration: fathom.yaml, tools/*.yaml and FATHOM_* environment variables; see README.md.",
         version: version,
-        subcommands: [MCPCommand.self, ServeCommand.self, ToolsCommand.self, DoctorCommand.self, AuditCommand.self])
+        subcommands: [
+            MCPCommand.self, ServeCommand.self, AskCommand.self, AgentsCommand.self, RunsCommand.self, ToolsCommand.self, DoctorCommand.self,
+            AuditCommand.self,
+        ])
 }

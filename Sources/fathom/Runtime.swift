@@ -1,4 +1,6 @@
+import FathomAgents
 import FathomCore
+import FathomLLM
 import FathomMCP
 import FathomStore
 import FathomTools
@@ -18,6 +20,9 @@ struct Runtime: Sendable {
     let observability: ObservabilityEndpoints
     let databases: Databases
     let clusters: KubeClusters
+    /// The agents and the models they call; its registry is the tools without the agent tools, so an agent cannot
+    /// ask another agent through a tool.
+    let agents: AgentEngine
 
     /// - Parameter observer: told of every tool call (metrics, in `serve`).
     init(options: GlobalOptions, observer: ToolRegistry.CallObserver? = nil) throws {
@@ -27,16 +32,16 @@ struct Runtime: Sendable {
         store = try SQLiteStore(directory: stateDirectory)
         audit = AuditLog(store: store)
         cursors = ResultCursors()
-        (self.config, filesystem, registry, prompts, observability, databases, clusters) = try Self.assemble(
-            config, audit: audit, cursors: cursors, observer: observer)
+        (self.config, filesystem, registry, prompts, observability, databases, clusters, agents) = try Self.assemble(
+            config, store: store, audit: audit, cursors: cursors, observer: observer)
     }
 
     private init(reloading runtime: Runtime, config: FathomConfig, observer: ToolRegistry.CallObserver?) throws {
         store = runtime.store
         audit = runtime.audit
         cursors = runtime.cursors
-        (self.config, filesystem, registry, prompts, observability, databases, clusters) = try Self.assemble(
-            config, audit: audit, cursors: cursors, observer: observer)
+        (self.config, filesystem, registry, prompts, observability, databases, clusters, agents) = try Self.assemble(
+            config, store: store, audit: audit, cursors: cursors, observer: observer)
     }
 
     static func loadConfig(_ options: GlobalOptions) throws -> FathomConfig {
@@ -49,8 +54,8 @@ struct Runtime: Sendable {
     }
 
     private static func assemble(
-        _ config: FathomConfig, audit: AuditLog, cursors: ResultCursors, observer: ToolRegistry.CallObserver?
-    ) throws -> (FathomConfig, FilesystemAccess, ToolRegistry, PromptRegistry, ObservabilityEndpoints, Databases, KubeClusters) {
+        _ config: FathomConfig, store: SQLiteStore, audit: AuditLog, cursors: ResultCursors, observer: ToolRegistry.CallObserver?
+    ) throws -> (FathomConfig, FilesystemAccess, ToolRegistry, PromptRegistry, ObservabilityEndpoints, Databases, KubeClusters, AgentEngine) {
         let filesystem = FilesystemAccess(settings: config.filesystem, home: config.home)
         let observability = try ObservabilityEndpoints(settings: config.observability, cursors: cursors)
         let databases = Databases(settings: config.database)
@@ -59,12 +64,16 @@ struct Runtime: Sendable {
             Logger(label: "fathom.cluster").warning(
                 "cluster '\(cluster.name)': insecure-skip-tls-verify is set, so the API server's certificate is not checked")
         }
-        let registry = ToolRegistry(
-            tools: FilesystemToolset.tools(filesystem) + ObservabilityToolset.tools(observability)
-                + DatabaseToolset.tools(databases) + ClusterToolset.tools(clusters), policy: Policy(config.policy),
-            audit: audit, observer: observer)
+        let tools: [any Tool] = FilesystemToolset.tools(filesystem) + ObservabilityToolset.tools(observability)
+            + DatabaseToolset.tools(databases) + ClusterToolset.tools(clusters)
+        let policy = Policy(config.policy)
+        let agents = AgentEngine(
+            agents: try AgentSpecLoader(home: config.home).load(),
+            registry: ToolRegistry(tools: tools, policy: policy, audit: audit, observer: observer),
+            router: try ModelRouter(config.llm), store: store, home: config.home, deniedFiles: config.filesystem.deny)
+        let registry = ToolRegistry(tools: tools + AgentToolset.tools(agents), policy: policy, audit: audit, observer: observer)
         let prompts = PromptRegistry.load(directory: (config.home as NSString).appendingPathComponent("prompts"))
-        return (config, filesystem, registry, prompts, observability, databases, clusters)
+        return (config, filesystem, registry, prompts, observability, databases, clusters, agents)
     }
 
     /// The same store and audit log with configuration, tools, policy and prompts read again.

@@ -85,6 +85,11 @@ import Testing
         func appendAudit(_ records: [AuditRecord]) async throws { throw Down() }
         func recentAudit(limit: Int, tool: String?) async throws -> [AuditRecord] { throw Down() }
         func checkReachable() async throws { throw Down() }
+        func beginRun(_ run: RunRecord) async throws { throw Down() }
+        func appendRunStep(_ step: RunStep, run: String) async throws { throw Down() }
+        func finishRun(_ run: RunRecord) async throws { throw Down() }
+        func run(id: String) async throws -> (run: RunRecord, steps: [RunStep])? { throw Down() }
+        func recentRuns(limit: Int, agent: String?) async throws -> [RunRecord] { throw Down() }
         var summary: String { get async { "down" } }
     }
 

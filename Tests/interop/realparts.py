@@ -355,8 +355,39 @@ def _quote(arg: str) -> str:
 
 
 
-def start_fixture_script(script: str, flags: list[str], folder: Path) -> tuple[subprocess.Popen, int]:
-    """Starts fixtures/SCRIPT --port 0 and reads the `READY <port>` line it prints when listening."""
+def read_ready_line(process: subprocess.Popen, word: str, timeout: float, what: str) -> int:
+    """Waits (bounded) for the `WORD <port>` line a fixture prints on stdout when it listens; returns the port."""
+    import select
+
+    assert process.stdout is not None
+    deadline = time.monotonic() + timeout
+    line = b""
+    while not line.endswith(b"\n"):
+        left = deadline - time.monotonic()
+        if left <= 0 or process.poll() is not None and not select.select([process.stdout], [], [], 0)[0]:
+            break
+        if select.select([process.stdout], [], [], min(left, 0.2))[0]:
+            byte = os.read(process.stdout.fileno(), 1)  # unbuffered: select() sees the rest
+            if not byte:
+                break
+            line += byte
+    text = line.decode(errors="replace").strip()
+    if not text.startswith(word + " "):
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+        raise RuntimeError(f"{what} did not start within {timeout}s: {text!r}")
+    return int(text.split()[1])
+
+
+def start_fixture_script(script: str, flags: list[str], folder: Path, ready: str = "READY",
+                         timeout: float = 60) -> tuple[subprocess.Popen, int]:
+    """Starts fixtures/SCRIPT --port 0 and reads the `READY <port>` line (or `<ready> <port>`) it prints
+    when listening; its stderr goes to FOLDER/<script>.log."""
     import sys
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -364,13 +395,7 @@ def start_fixture_script(script: str, flags: list[str], folder: Path) -> tuple[s
     process = subprocess.Popen([sys.executable, str(Path(__file__).parent / "fixtures" / script), "--port", "0", *flags],
                                stdout=subprocess.PIPE, stderr=log, start_new_session=True)
     log.close()
-    assert process.stdout is not None
-    line = process.stdout.readline().decode()
-    if not line.startswith("READY "):
-        process.terminate()
-        process.wait(timeout=10)
-        raise RuntimeError(f"{script} did not start: {line!r}")
-    return process, int(line.split()[1])
+    return process, read_ready_line(process, ready, timeout, script)
 
 
 @dataclass
@@ -429,3 +454,98 @@ class KubeFixture:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=10)
+
+
+@dataclass
+class LlamaServer(Part):
+    """Tests/interop/fixtures/llama_server.py: the real llama.cpp server (xllamacpp) with SmolLM2-135M-Instruct."""
+
+    port: int = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        """What an OpenAI client takes as base URL."""
+        return f"{self.url}/v1"
+
+
+def start_llama_server(tmp_dir: Path, ctx: int = 4096, timeout: float = 120) -> LlamaServer:
+    """Starts the real llama.cpp server on a free port and waits (bounded) until /health answers.
+    Loading takes about 1 s; llama.cpp's log is in TMP_DIR/llama-server.log."""
+    import sys
+
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    log = tmp_dir / "llama-server.log"
+    handle = open(log, "wb")
+    env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE"}
+    process = subprocess.Popen(
+        [sys.executable, str(Path(__file__).parent / "fixtures" / "llama_server.py"), "--port", "0", "--ctx", str(ctx)],
+        stdout=subprocess.PIPE, stderr=handle, cwd=tmp_dir, env=env, start_new_session=True,
+    )
+    handle.close()
+    try:
+        port = read_ready_line(process, "PORT", timeout, "llama_server.py")
+    except RuntimeError as exc:
+        raise RuntimeError(f"{exc}\n{log.read_text(errors='replace')[-3000:]}") from None
+    return LlamaServer("llama-server", process, log, port)
+
+
+@dataclass
+class ScriptedLLM:
+    """Tests/interop/fixtures/scripted_llm_server.py: an OpenAI-compatible server that replays a script
+    (see that file for the script format), for deterministic agent tests."""
+
+    folder: Path
+    flavor: str = "plain"
+    context: int = 8192
+    script: dict | None = None
+    api_key: str | None = None
+    model: str = "scripted-model"
+    port: int = 0
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        """What an OpenAI client takes as base URL."""
+        return f"{self.url}/v1"
+
+    def start(self) -> "ScriptedLLM":
+        self.folder.mkdir(parents=True, exist_ok=True)
+        flags = ["--flavor", self.flavor, "--context", str(self.context), "--model", self.model]
+        if self.script is not None:
+            path = self.folder / "script.json"
+            path.write_text(json.dumps(self.script))
+            flags += ["--script", str(path)]
+        if self.api_key:
+            flags += ["--api-key", self.api_key]
+        self.process, self.port = start_fixture_script("scripted_llm_server.py", flags, self.folder, ready="PORT")
+        return self
+
+    def set_script(self, script: dict) -> None:
+        """Replaces the script and clears the request log."""
+        http_json(f"{self.url}/_script", "POST", script)
+
+    def requests(self) -> list[dict[str, Any]]:
+        """Every chat request since the last set_script: [{"body", "authorization", "path"}]."""
+        return http_json(f"{self.url}/_requests")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+def start_scripted_llm(tmp_dir: Path, flavor: str = "plain", context: int = 8192, script: dict | None = None,
+                       api_key: str | None = None, model: str = "scripted-model") -> ScriptedLLM:
+    return ScriptedLLM(tmp_dir, flavor, context, script, api_key, model).start()

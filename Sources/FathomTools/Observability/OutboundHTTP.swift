@@ -25,7 +25,7 @@ public enum OutboundHTTP {
     }()
 
     /// nil means the default: system trust roots, full verification.
-    static func tlsConfiguration(_ settings: FathomConfig.TLSSettings) throws -> TLSConfiguration? {
+    public static func tlsConfiguration(_ settings: FathomConfig.TLSSettings) throws -> TLSConfiguration? {
         guard !settings.isDefault else { return nil }
         var tls = TLSConfiguration.makeClientConfiguration()
         if let ca = settings.caPEM {

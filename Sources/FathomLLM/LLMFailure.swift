@@ -1,0 +1,59 @@
+import AsyncHTTPClient
+import FathomCore
+import NIOCore
+import NIOSSL
+
+/// Turns transport errors into ``LLMError`` and runs calls against a deadline.
+enum LLMFailure {
+    static func classify(_ error: any Error, model: String, url: String, seconds: Double) -> any Error {
+        if error is CancellationError { return error }
+        if let error = error as? LLMError { return error }
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .deadlineExceeded, .readTimeout, .writeTimeout: return LLMError.timedOut(model: model, seconds: seconds)
+            case .connectTimeout: return LLMError.unreachable(model: model, reason: "connecting to \(url) timed out")
+            case .remoteConnectionClosed: return LLMError.unreachable(model: model, reason: "\(url) closed the connection")
+            case .cancelled: return CancellationError()
+            default: break
+            }
+        }
+        let text = String(describing: error)
+        if error is NIOSSLError || text.contains("BoringSSL") || text.contains("sslError") {
+            return LLMError.unreachable(model: model, reason: "TLS with \(url) failed: \(text.prefix(200))")
+        }
+        if text.localizedCaseInsensitiveContains("refused") {
+            return LLMError.unreachable(model: model, reason: "connection to \(url) refused")
+        }
+        return LLMError.unreachable(model: model, reason: "\(url): \(text.prefix(200))")
+    }
+
+    /// The `error.message` of an OpenAI-style error body (or Ollama's `error` string), else the body's start.
+    static func serverMessage(_ body: String) -> String {
+        if let value = try? JSONParser.parse(body) {
+            if let message = value["error"]?["message"]?.stringValue ?? value["error"]?.stringValue ?? value["message"]?.stringValue {
+                return String(message.prefix(500))
+            }
+        }
+        return String(body.trimmingCharacters(in: .whitespacesAndNewlines).prefix(300))
+    }
+}
+
+/// Bounds a whole model call, streaming included: a server that stalls mid-stream is as late as one that never answers.
+public enum LLMDeadline {
+    /// Runs `work`, and throws `timeout` if it has not finished within `seconds` (cancelling it).
+    public static func run<T: Sendable>(
+        seconds: Double, timeout: @autoclosure () -> any Error, _ work: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        let finished = try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await work() }
+            group.addTask {
+                try await Task.sleep(for: .seconds(seconds))
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
+        guard let finished else { throw timeout() }
+        return finished
+    }
+}

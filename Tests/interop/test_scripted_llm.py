@@ -1,0 +1,279 @@
+"""The scripted OpenAI-compatible server (fixtures/scripted_llm_server.py), judged by the official
+`openai` Python client: if that client reads its replies, streams, tool calls and errors, the agent
+tests that script it exercise the same wire format a real provider sends."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+from pathlib import Path
+
+import httpx2
+import openai
+import pytest
+
+from realparts import ScriptedLLM, start_scripted_llm
+
+KEY = "sk-test-scripted"
+MESSAGES = [{"role": "system", "content": "You are terse."}, {"role": "user", "content": "What pods are crashing?"}]
+TOOLS = [{"type": "function", "function": {"name": "pods_list", "description": "List pods",
+                                           "parameters": {"type": "object", "properties": {"namespace": {"type": "string"}}}}}]
+
+
+@pytest.fixture(scope="module")
+def llm(tmp_path_factory: pytest.TempPathFactory):
+    server = start_scripted_llm(tmp_path_factory.mktemp("scripted-llm"), flavor="plain")
+    yield server
+    server.stop()
+
+
+def client(server: ScriptedLLM, key: str = KEY, timeout: float = 10) -> openai.OpenAI:
+    # max_retries=0: the client would otherwise retry 429/5xx and eat the next scripted replies.
+    return openai.OpenAI(base_url=server.base_url, api_key=key, max_retries=0, timeout=timeout)
+
+
+def test_plain_content(llm: ScriptedLLM):
+    llm.set_script({"replies": [{"content": "Two pods are crashing."}]})
+    reply = client(llm).chat.completions.create(model="my-model", messages=MESSAGES)
+    assert reply.object == "chat.completion" and reply.model == "my-model"
+    choice = reply.choices[0]
+    assert choice.message.role == "assistant" and choice.message.content == "Two pods are crashing."
+    assert choice.finish_reason == "stop" and not choice.message.tool_calls
+    assert reply.usage.completion_tokens == 6 and reply.usage.prompt_tokens > 0
+    assert reply.usage.total_tokens == reply.usage.prompt_tokens + reply.usage.completion_tokens
+
+
+def test_streamed_content_reassembled(llm: ScriptedLLM):
+    text = "The checkout pod is in CrashLoopBackOff: payment gateway timeout. ✓"
+    llm.set_script({"replies": [{"content": text}]})
+    chunks = list(client(llm).chat.completions.create(model="m", messages=MESSAGES, stream=True))
+    assert all(c.object == "chat.completion.chunk" for c in chunks)
+    assert chunks[0].choices[0].delta.role == "assistant" and chunks[0].choices[0].delta.content == ""
+    body = chunks[1:-1]
+    assert len(body) > 10 and all(3 <= len(c.choices[0].delta.content) <= 5 for c in body[:-1])
+    assert "".join(c.choices[0].delta.content or "" for c in chunks) == text
+    assert chunks[-1].choices[0].finish_reason == "stop" and chunks[-1].choices[0].delta.content is None
+    assert len({c.id for c in chunks}) == 1
+
+
+def test_stream_wire_format_is_chunked_sse_with_done(llm: ScriptedLLM):
+    llm.set_script({"replies": [{"content": "hello world"}]})
+    with httpx2.Client() as http:
+        for _ in range(2):  # the same keep-alive connection serves the next request
+            with http.stream("POST", f"{llm.base_url}/chat/completions",
+                             json={"model": "m", "messages": MESSAGES, "stream": True}) as response:
+                assert response.headers["content-type"].startswith("text/event-stream")
+                assert response.headers["transfer-encoding"] == "chunked"
+                lines = [line for line in response.iter_lines() if line]
+        assert all(line.startswith("data: ") for line in lines) and lines[-1] == "data: [DONE]"
+        assert json.loads(lines[0][6:])["choices"][0]["delta"] == {"role": "assistant", "content": "", "refusal": None}
+
+
+def test_streamed_tool_calls_accumulate(llm: ScriptedLLM):
+    llm.set_script({"replies": [{"tool_calls": [
+        {"name": "pods_list", "arguments": {"namespace": "shop", "label_selector": "app=checkout"}},
+        {"name": "events_list", "arguments": {"namespace": "shop"}},
+    ]}]})
+    stream = client(llm).chat.completions.create(model="m", messages=MESSAGES, tools=TOOLS, stream=True)
+    calls: dict[int, dict] = {}
+    finish = None
+    pieces = 0
+    for chunk in stream:
+        if not chunk.choices:
+            continue
+        delta = chunk.choices[0].delta
+        for tc in delta.tool_calls or []:
+            call = calls.setdefault(tc.index, {"id": None, "name": "", "arguments": ""})
+            if tc.id:
+                assert call["id"] is None, "id is sent once, on the first delta of a call"
+                call["id"] = tc.id
+                assert tc.type == "function" and tc.function.arguments == ""
+            call["name"] += (tc.function.name or "") if tc.function else ""
+            call["arguments"] += (tc.function.arguments or "") if tc.function else ""
+            pieces += 1
+        finish = chunk.choices[0].finish_reason or finish
+    assert finish == "tool_calls"
+    assert [calls[i]["name"] for i in sorted(calls)] == ["pods_list", "events_list"]
+    assert [calls[i]["id"] for i in sorted(calls)] == ["call_1", "call_2"]
+    assert json.loads(calls[0]["arguments"]) == {"namespace": "shop", "label_selector": "app=checkout"}
+    assert json.loads(calls[1]["arguments"]) == {"namespace": "shop"}
+    assert pieces > 8, "arguments arrive in several pieces"
+
+
+def test_non_streamed_tool_calls_and_verbatim_malformed_arguments(llm: ScriptedLLM):
+    llm.set_script({"replies": [
+        {"tool_calls": [{"name": "pods_list", "arguments": {"namespace": "shop"}}]},
+        {"tool_calls": [{"name": "pods_list", "arguments": "{\"namespace\": \"shop\""}]},
+    ]})
+    c = client(llm)
+    first = c.chat.completions.create(model="m", messages=MESSAGES, tools=TOOLS).choices[0]
+    assert first.finish_reason == "tool_calls" and first.message.content is None
+    call = first.message.tool_calls[0]
+    assert call.id == "call_1" and call.type == "function" and call.function.name == "pods_list"
+    assert json.loads(call.function.arguments) == {"namespace": "shop"}
+    second = c.chat.completions.create(model="m", messages=MESSAGES, tools=TOOLS).choices[0]
+    assert second.message.tool_calls[0].function.arguments == "{\"namespace\": \"shop\""
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(second.message.tool_calls[0].function.arguments)
+
+
+def test_error_statuses_surface_as_api_status_errors(llm: ScriptedLLM):
+    llm.set_script({"replies": [
+        {"status": 429, "headers": {"Retry-After": "7"}, "message": "Rate limit reached"},
+        {"status": 503, "body": "upstream overloaded", "content_type": "text/plain"},
+        {"status": 400, "code": "context_length_exceeded", "message": "This model's maximum context length is 8192 tokens."},
+    ]})
+    c = client(llm)
+    with pytest.raises(openai.APIStatusError) as limited:
+        c.chat.completions.create(model="m", messages=MESSAGES)
+    assert isinstance(limited.value, openai.RateLimitError) and limited.value.status_code == 429
+    assert limited.value.response.headers["retry-after"] == "7" and "Rate limit reached" in limited.value.message
+    with pytest.raises(openai.APIStatusError) as overloaded:
+        c.chat.completions.create(model="m", messages=MESSAGES)
+    assert overloaded.value.status_code == 503 and overloaded.value.response.text == "upstream overloaded"
+    with pytest.raises(openai.BadRequestError) as too_long:
+        c.chat.completions.create(model="m", messages=MESSAGES, stream=True)
+    assert too_long.value.code == "context_length_exceeded" and too_long.value.status_code == 400
+
+
+def test_include_usage_chunk(llm: ScriptedLLM):
+    llm.set_script({"replies": [{"content": "Done.", "usage": {"prompt_tokens": 120, "completion_tokens": 3}}]})
+    chunks = list(client(llm).chat.completions.create(model="m", messages=MESSAGES, stream=True,
+                                                      stream_options={"include_usage": True}))
+    assert chunks[-2].choices[0].finish_reason == "stop" and chunks[-2].usage is None
+    last = chunks[-1]
+    assert last.choices == [] and last.usage.prompt_tokens == 120 and last.usage.completion_tokens == 3
+    assert last.usage.total_tokens == 123
+    without = list(client(llm).chat.completions.create(model="m", messages=MESSAGES, stream=True))
+    assert all(c.usage is None and c.choices for c in without)
+
+
+def test_requests_are_recorded_with_authorization(llm: ScriptedLLM):
+    llm.set_script({"replies": [{"content": "a"}, {"content": "b"}]})
+    c = client(llm, key="sk-recorded")
+    c.chat.completions.create(model="m1", messages=MESSAGES, tools=TOOLS, temperature=0)
+    c.chat.completions.create(model="m2", messages=[*MESSAGES, {"role": "assistant", "content": "a"}], stream=True).close()
+    seen = llm.requests()
+    assert [r["body"]["model"] for r in seen] == ["m1", "m2"]
+    assert seen[0]["body"]["tools"] == TOOLS and seen[0]["body"]["temperature"] == 0
+    assert seen[1]["body"]["stream"] is True and seen[1]["body"]["messages"][-1]["content"] == "a"
+    assert all(r["authorization"] == "Bearer sk-recorded" and r["path"] == "/v1/chat/completions" for r in seen)
+    llm.set_script({"replies": [{"content": "c"}]})
+    assert llm.requests() == []
+
+
+def test_repeat_last_loops_and_then_error(llm: ScriptedLLM):
+    llm.set_script({"replies": [{"content": "thinking"}, {"tool_calls": [{"name": "pods_list", "arguments": {}}]}]})
+    c = client(llm)
+    assert c.chat.completions.create(model="m", messages=MESSAGES).choices[0].message.content == "thinking"
+    names = [c.chat.completions.create(model="m", messages=MESSAGES).choices[0].message.tool_calls[0].function.name
+             for _ in range(4)]
+    assert names == ["pods_list"] * 4
+    llm.set_script({"replies": [{"content": "once"}], "then": "error"})
+    assert c.chat.completions.create(model="m", messages=MESSAGES).choices[0].message.content == "once"
+    with pytest.raises(openai.InternalServerError) as used_up:
+        c.chat.completions.create(model="m", messages=MESSAGES)
+    assert used_up.value.status_code == 500
+
+
+def test_bad_requests_get_400(llm: ScriptedLLM):
+    llm.set_script({"replies": [{"content": "unused"}]})
+    with httpx2.Client() as http:
+        bad_json = http.post(f"{llm.base_url}/chat/completions", content=b"{not json",
+                             headers={"Content-Type": "application/json"})
+        no_messages = http.post(f"{llm.base_url}/chat/completions", json={"model": "m"})
+    for response in (bad_json, no_messages):
+        assert response.status_code == 400
+        error = response.json()["error"]
+        assert error["type"] == "invalid_request_error" and error["message"]
+
+
+def test_raw_body_and_delay_and_broken_streams(llm: ScriptedLLM):
+    llm.set_script({"replies": [
+        {"raw": "{\"id\": \"x\", \"choices\": [{"},
+        {"content": "slow", "delay": 2},
+        {"content": "a long answer that will stall midway", "stall_after_chunks": 3},
+        {"content": "a long answer that will be cut midway", "truncate_after_chunks": 3},
+    ]})
+    with httpx2.Client() as http:
+        raw = http.post(f"{llm.base_url}/chat/completions", json={"model": "m", "messages": MESSAGES})
+    assert raw.status_code == 200 and raw.text == "{\"id\": \"x\", \"choices\": [{"
+    started = time.monotonic()
+    with pytest.raises(openai.APITimeoutError):
+        client(llm, timeout=0.5).chat.completions.create(model="m", messages=MESSAGES)
+    assert time.monotonic() - started < 1.9
+    time.sleep(2)  # let the delayed reply finish on the server before the next one is taken
+    stalled = client(llm, timeout=1).chat.completions.create(model="m", messages=MESSAGES, stream=True)
+    got = []
+    with pytest.raises(openai.APITimeoutError):
+        for chunk in stalled:
+            got.append(chunk)
+    assert len(got) == 3
+    truncated = client(llm).chat.completions.create(model="m", messages=MESSAGES, stream=True)
+    got = []
+    with pytest.raises(openai.APIConnectionError) as cut:
+        for chunk in truncated:
+            got.append(chunk)
+    assert len(got) == 3 and "incomplete chunked read" in str(cut.value.__cause__)
+
+
+def test_stall_ends_when_the_client_goes_away(llm: ScriptedLLM):
+    llm.set_script({"replies": [{"content": "never finished", "stall_after_chunks": 1}, {"content": "next"}]})
+    request = json.dumps({"model": "m", "messages": MESSAGES, "stream": True}).encode()
+    with socket.create_connection(("127.0.0.1", llm.port), timeout=5) as sock:
+        sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: %d\r\n\r\n%s" % (len(request), request))
+        head = sock.recv(65536)
+        assert b"200 OK" in head
+    # The server is not stuck: the next request is answered at once.
+    assert client(llm, timeout=5).chat.completions.create(model="m", messages=MESSAGES).choices[0].message.content == "next"
+
+
+def test_api_key_is_required_when_set(tmp_path_factory: pytest.TempPathFactory):
+    server = start_scripted_llm(tmp_path_factory.mktemp("scripted-llm-key"), api_key=KEY,
+                                script={"replies": [{"content": "authorized"}]})
+    try:
+        with pytest.raises(openai.AuthenticationError) as denied:
+            client(server, key="sk-wrong").chat.completions.create(model="m", messages=MESSAGES)
+        assert denied.value.status_code == 401 and denied.value.code == "invalid_api_key"
+        with pytest.raises(openai.AuthenticationError):
+            client(server, key="sk-wrong").models.list()
+        assert client(server).chat.completions.create(model="m", messages=MESSAGES).choices[0].message.content == "authorized"
+        assert [r["authorization"] for r in server.requests()] == ["Bearer sk-wrong", f"Bearer {KEY}"]
+        assert httpx2.get(f"{server.url}/health").json() == {"status": "ok"}
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("flavor", ["llamacpp", "vllm", "plain"])
+def test_flavor_context_endpoints(tmp_path_factory: pytest.TempPathFactory, flavor: str):
+    server = start_scripted_llm(tmp_path_factory.mktemp(f"scripted-llm-{flavor}"), flavor=flavor, context=16384)
+    try:
+        models = client(server).models.list()
+        entry = models.data[0]
+        assert entry.id == "scripted-model" and entry.object == "model"
+        props = httpx2.get(f"{server.url}/props")
+        assert httpx2.get(f"{server.url}/health").json() == {"status": "ok"}
+        if flavor == "llamacpp":
+            assert props.status_code == 200
+            body = props.json()
+            assert body["default_generation_settings"]["n_ctx"] == 16384 and body["total_slots"] == 1
+            assert {"model_path", "chat_template", "build_info"} <= body.keys()
+            assert entry.model_extra["meta"]["n_ctx"] == 16384
+        elif flavor == "vllm":
+            assert props.status_code == 404
+            assert entry.model_extra["max_model_len"] == 16384 and entry.owned_by == "vllm"
+        else:
+            assert props.status_code == 404 and "error" in props.json()
+            assert "max_model_len" not in entry.model_extra and "meta" not in entry.model_extra
+    finally:
+        server.stop()
+
+
+def test_script_file_and_default_reply(tmp_path: Path):
+    default = start_scripted_llm(tmp_path / "default")
+    try:
+        assert client(default).chat.completions.create(model="m", messages=MESSAGES).choices[0].message.content == "ok"
+    finally:
+        default.stop()
