@@ -137,6 +137,22 @@ let package = Package(
             dependencies: ["FathomServer", "FathomCore", "FathomStore", .product(name: "JWTKit", package: "jwt-kit")],
             swiftSettings: strict
         ),
+        .target(
+            name: "FathomTestSupport",
+            dependencies: ["FathomCore", .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio")],
+            path: "Tests/FathomTestSupport",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FathomLLMTests",
+            dependencies: ["FathomLLM", "FathomCore", "FathomTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FathomAgentsTests",
+            dependencies: ["FathomAgents", "FathomLLM", "FathomCore", "FathomStore", "FathomTools", "FathomTestSupport"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "FathomMCPTests",
             dependencies: ["FathomMCP", .product(name: "MCP", package: "swift-sdk")],

@@ -122,7 +122,8 @@ public struct Redactor: Sendable {
             guard cursor < count, bytes[cursor] == UInt8(ascii: "=") || bytes[cursor] == UInt8(ascii: ":") else { continue }
             cursor += 1
             skipSpaces(&cursor)
-            guard cursor < count else { continue }
+            // A value a pattern masked already ("TOKEN=[REDACTED]") stays as it is, not "[REDACTED]]".
+            guard cursor < count, !bytes[cursor...].starts(with: mask.utf8) else { continue }
             let valueStart: Int
             let valueEnd: Int
             let quote = bytes[cursor]

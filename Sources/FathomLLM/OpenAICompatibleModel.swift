@@ -20,7 +20,7 @@ public final class OpenAICompatibleModel: ChatModel {
     public var name: String { settings.name }
     public var nativeTools: Bool { settings.toolMode == .native }
 
-    public init(_ settings: FathomConfig.Model, http: HTTPClient = OutboundHTTP.client) throws {
+    public init(_ settings: FathomConfig.Model, http: HTTPClient = LLMHTTP.client) throws {
         self.settings = settings
         self.root = settings.url.hasSuffix("/v1") ? String(settings.url.dropLast(3)) : settings.url
         self.tls = try OutboundHTTP.tlsConfiguration(settings.tls)
