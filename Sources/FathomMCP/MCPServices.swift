@@ -1,4 +1,5 @@
 import FathomCore
+import FathomStore
 import FathomTools
 
 /// What every MCP session shares: tools, prompts, resources and configuration. Built once per process.
@@ -8,13 +9,19 @@ public struct MCPServices: Sendable {
     public let config: FathomConfig
     public let version: String
     let resources: FileResources
+    /// Where agent runs are kept, for `fathom://runs/{id}`; nil serves no runs.
+    let runs: (any Store)?
 
-    public init(registry: ToolRegistry, prompts: PromptRegistry, filesystem: FilesystemAccess, config: FathomConfig, version: String) {
+    public init(
+        registry: ToolRegistry, prompts: PromptRegistry, filesystem: FilesystemAccess, config: FathomConfig, version: String,
+        runs: (any Store)? = nil
+    ) {
         self.registry = registry
         self.prompts = prompts
         self.config = config
         self.version = version
         self.resources = FileResources(access: filesystem)
+        self.runs = runs
     }
 
     static let instructions = """

@@ -16,15 +16,27 @@ extension MCPSession {
     }
 
     func listResourceTemplates(id: ID) -> Data {
-        let template = Resource.Template(
-            uriTemplate: FileResources.template, name: "file", title: "File under an allowed directory",
-            description: "Any file under the allowed directories, by absolute path.")
-        return JSONRPC.result(id, ListResourceTemplates.Result(templates: [template]))
+        var templates = [
+            Resource.Template(
+                uriTemplate: FileResources.template, name: "file", title: "File under an allowed directory",
+                description: "Any file under the allowed directories, by absolute path.")
+        ]
+        if services.runs != nil {
+            templates.append(
+                Resource.Template(
+                    uriTemplate: RunResources.template, name: "run", title: "Agent run",
+                    description: "One agent run by id (ask_agent and `fathom ask` print it): every step, tool call and model call, with tokens and timings.",
+                    mimeType: "text/plain"))
+        }
+        return JSONRPC.result(id, ListResourceTemplates.Result(templates: templates))
     }
 
-    static func readResource(id: ID, params: [String: JSONValue], services: MCPServices, roots: [String]?) -> Data {
+    static func readResource(id: ID, params: [String: JSONValue], services: MCPServices, roots: [String]?) async -> Data {
         guard let uri = params["uri"]?.stringValue else {
             return JSONRPC.error(id, JSONRPC.invalidParams, "Invalid params: resources/read needs a string \"uri\".")
+        }
+        if uri.hasPrefix(RunResources.prefix) {
+            return await RunResources.read(id: id, uri: uri, store: services.runs)
         }
         do {
             let content = try services.resources.read(uri: uri, roots: roots)

@@ -250,7 +250,7 @@ public final class MCPSession: Sendable {
             let version = protocolVersion ?? ProtocolVersion.latest
             return { await Self.callTool(id: id, params: params, services: services, context: context, version: version) }
         case "resources/read":
-            return { Self.readResource(id: id, params: params, services: services, roots: roots) }
+            return { await Self.readResource(id: id, params: params, services: services, roots: roots) }
         case "prompts/get":
             return { Self.getPrompt(id: id, params: params, services: services) }
         default:

@@ -83,6 +83,7 @@ struct Runtime: Sendable {
     }
 
     var services: MCPServices {
-        MCPServices(registry: registry, prompts: prompts, filesystem: filesystem, config: config, version: FathomCommand.version)
+        MCPServices(
+            registry: registry, prompts: prompts, filesystem: filesystem, config: config, version: FathomCommand.version, runs: store)
     }
 }

@@ -999,9 +999,9 @@ description: Answers questions from the team's runbooks, citing file and line.
 prompt: librarian
 sources: ["runbooks/**/*.md"]
 budgets: {steps: 1, tokens: 8000, seconds: 90}
-""", persona="Answer in one short sentence.")
+""", persona="Reply with one word: yes or no.")
     use_llama(home, llama)
-    answer = home.ask("What do I do when the database disk is full?", "librarian")
+    answer = home.ask("Is there a runbook about a full disk? Reply yes or no.", "librarian")
     assert answer.model == "local"
     assert answer.body.strip(), "no streamed text"
     stored = home.run(answer.run_id)
