@@ -116,6 +116,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // `make bench`: the agent loop's overhead per step with an instant model (bench/agents/run.py runs it).
+        .executableTarget(
+            name: "fathom-agent-bench",
+            dependencies: ["FathomAgents", "FathomLLM", "FathomCore", "FathomStore", "FathomTools"],
+            path: "bench/agents/Sources",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "FathomCoreTests",
             dependencies: ["FathomCore"],

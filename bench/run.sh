@@ -6,7 +6,7 @@
 # Env: FATHOM_BIN (default .build/release/fathom), BENCH_PYTHON (default .venv/bin/python),
 #      BENCH_CALLS, BENCH_WARMUP, BENCH_ROUNDS, BENCH_COLD, BENCH_RSS_IDLE_MS (see bench/stdio/run.py),
 #      BENCH_SLOW_CALLS, BENCH_PATHS, BENCH_PLACEMENTS (see bench/kubernetes/run.py).
-# Suites: bench/http, bench/kubernetes, bench/prometheus, bench/stdio (every bench/*/run.py, in that order).
+# Suites: bench/agents, bench/http, bench/kubernetes, bench/prometheus, bench/stdio (every bench/*/run.py, in that order).
 # Options are passed to every suite; use the BENCH_* variables for what only one suite knows.
 set -eu
 cd "$(dirname "$0")/.."

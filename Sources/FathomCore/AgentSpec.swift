@@ -73,6 +73,8 @@ public struct AgentSpec: Sendable, Equatable {
     public var template: String?
     /// Where an integration agent posts its message (JSON `{"text": …}`).
     public var webhook: String?
+    /// The file the agent was read from, for errors.
+    public var source: String?
 
     public init(name: String, kind: Kind, description: String, persona: String = "") {
         self.name = name

@@ -66,6 +66,7 @@ public struct AgentSpecLoader: Sendable {
         var agent = AgentSpec(
             name: try EndpointSettings.name(try required("name")), kind: try required("kind").choice(),
             description: try required("description").string())
+        agent.source = file
         if let prompt = fields["prompt"] {
             let name = try EndpointSettings.name(prompt)
             agent.prompt = name
@@ -91,12 +92,12 @@ public struct AgentSpecLoader: Sendable {
         if let sources = fields["sources"] { agent.sources = try sources.strings() }
         if let template = fields["template"] { agent.template = try template.string() }
         if let webhook = fields["webhook"] { agent.webhook = try EndpointSettings.url(webhook) }
-        try Self.checkKind(agent, at: ConfigMapping.location(root, file))
+        try Self.checkKind(agent, at: ConfigMapping.location(root, file), playbookAt: fields["playbook"]?.location)
         return agent
     }
 
     /// What each kind needs to do anything at all without a model.
-    private static func checkKind(_ agent: AgentSpec, at location: String) throws {
+    private static func checkKind(_ agent: AgentSpec, at location: String, playbookAt: String?) throws {
         switch agent.kind {
         case .orchestration where agent.routes.isEmpty && agent.defaultRoute == nil:
             throw ConfigError.invalidValue(location: location, key: "routes", expected: "routes or default_route for an orchestration agent", got: "neither")
@@ -105,7 +106,8 @@ public struct AgentSpecLoader: Sendable {
         case .execution:
             for step in agent.playbook where !agent.tools.contains(where: { GlobPattern($0).matches(name: step.tool) }) {
                 throw ConfigError.invalidValue(
-                    location: location, key: "playbook", expected: "tools this agent may call (its tools: list)", got: "'\(step.tool)'")
+                    location: playbookAt ?? location, key: "playbook", expected: "tools this agent may call (its tools: list)",
+                    got: "'\(step.tool)'")
             }
         case .integration where agent.template == nil:
             throw ConfigError.invalidValue(location: location, key: "template", expected: "a message template for an integration agent", got: "none")
@@ -117,9 +119,11 @@ public struct AgentSpecLoader: Sendable {
     static func checkRoutes(_ agents: [AgentSpec]) throws {
         let names = Set(agents.map(\.name))
         for agent in agents {
-            for target in agent.routes.map(\.agent) + [agent.defaultRoute].compactMap({ $0 }) where !names.contains(target) || target == agent.name {
+            let others = names.subtracting([agent.name]).sorted()
+            for target in agent.routes.map(\.agent) + [agent.defaultRoute].compactMap({ $0 }) where !others.contains(target) {
                 throw ConfigError.invalidValue(
-                    location: "agents/\(agent.name)", key: "routes", expected: "another agent's name (one of \(names.sorted().joined(separator: ", ")))",
+                    location: agent.source ?? "agents/\(agent.name)", key: "routes",
+                    expected: others.isEmpty ? "another agent's name, but there is no other agent" : "another agent's name (one of \(others.joined(separator: ", ")))",
                     got: "'\(target)'")
             }
         }

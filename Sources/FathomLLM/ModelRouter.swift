@@ -31,14 +31,16 @@ public final class ModelRouter: Sendable {
         self.backoff = backoff
     }
 
-    /// The models of `settings`, OpenAI-compatible ones now; other providers are refused with a clear error.
+    /// The models of `settings`, in fallback order; `extra` (the MCP client's model) goes last.
+    /// - Throws: for a provider not built yet.
     public convenience init(_ settings: FathomConfig.LLMSettings, extra: [any ChatModel] = []) throws {
         let models: [any ChatModel] = try settings.ordered.map { model in
             switch model.provider {
             case .openai: return try OpenAICompatibleModel(model)
-            case .ollama, .anthropic:
+            case .ollama: return try OllamaModel(model)
+            case .anthropic:
                 throw LLMError.unreachable(
-                    model: model.name, reason: "provider '\(model.provider.rawValue)' is not supported yet; use provider: openai")
+                    model: model.name, reason: "provider 'anthropic' is not supported yet; use provider: openai with an OpenAI-compatible gateway")
             }
         }
         self.init(

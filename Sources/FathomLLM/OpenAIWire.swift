@@ -90,8 +90,11 @@ enum OpenAIWire {
             throw error
         } catch let error as ServerSentEventParser.LineTooLong {
             throw LLMError.malformedReply(model: model, reason: error.description)
+        } catch is CancellationError {
+            throw CancellationError()
         } catch {
-            throw LLMFailure.classify(error, model: model, url: "the stream", seconds: 0)
+            // The server answered and then the body broke off: its reply is incomplete, not its address wrong.
+            throw LLMError.malformedReply(model: model, reason: "the stream broke off before the reply was complete (\(String(describing: error).prefix(120)))")
         }
         return try accumulator.reply()
     }

@@ -33,7 +33,8 @@ struct AskCommand: AsyncParsableCommand {
         do {
             answer = try await runtime.agents.ask(question.joined(separator: " "), agent: agent, client: "cli", events: events)
         } catch let error as AgentError {
-            throw ValidationError(error.description)
+            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            throw ExitCode(64)  // EX_USAGE
         }
         await runtime.audit.flush()
         if json {
@@ -47,11 +48,18 @@ struct AskCommand: AsyncParsableCommand {
             case .fallback(let why): object["why"] = .string(why)
             }
             print(JSONValue.object(object).encodedString())
-        } else if case .llm = answer.mode, streamed.wrote {
-            // The answer is on screen already; only the line saying how it was made is left.
-            print("\n\n" + answer.footer)
+            return
+        }
+        let shown = streamed.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if shown.isEmpty {
+            print(answer.rendered)
+        } else if case .llm = answer.mode, answer.text.hasPrefix(shown) {
+            // The answer is on screen up to what the agent added after the model (sources, the webhook's outcome).
+            print(String(answer.text.dropFirst(shown.count)) + "\n\n" + answer.footer)
+        } else if case .fallback = answer.mode {
+            print("\n\n[the model did not finish; the deterministic path answers]\n\n" + answer.rendered)
         } else {
-            print((streamed.wrote ? "\n\n" : "") + answer.rendered)
+            print("\n\n" + answer.rendered)
         }
     }
 
@@ -63,14 +71,14 @@ struct AskCommand: AsyncParsableCommand {
     }
 }
 
-/// Tokens written to stdout as they arrive.
+/// Tokens written to stdout as they arrive, and kept to know what is on screen.
 final class StreamedOutput: Sendable {
-    private let flag = Atomic<Bool>(false)
+    private let shown = Mutex("")
 
     func write(_ token: String) {
-        flag.store(true, ordering: .relaxed)
+        shown.withLock { $0 += token }
         FileHandle.standardOutput.write(Data(token.utf8))
     }
 
-    var wrote: Bool { flag.load(ordering: .relaxed) }
+    var text: String { shown.withLock { $0 } }
 }

@@ -32,6 +32,7 @@ struct MCPCommand: AsyncParsableCommand {
         // poll thread is the cheaper loop: a local tool call costs 32 µs there against 48-68 µs on NIO's.
         let config = runtime.config
         let hasNetworkTools = !config.observability.all.isEmpty || !config.database.connections.isEmpty || !config.cluster.clusters.isEmpty
+            || !config.llm.models.isEmpty
         let transport = StdioTransport(
             maxMessageBytes: config.mcp.maxMessageBytes, eventLoopGroup: hasNetworkTools ? OutboundHTTP.eventLoopGroup : nil)
         let messages = await transport.messages()

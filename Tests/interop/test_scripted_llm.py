@@ -1,6 +1,7 @@
 """The scripted OpenAI-compatible server (fixtures/scripted_llm_server.py), judged by the official
 `openai` Python client: if that client reads its replies, streams, tool calls and errors, the agent
-tests that script it exercise the same wire format a real provider sends."""
+tests that script it exercise the same wire format a real provider sends. Its flavor ollama (Ollama's
+native /api/chat, /api/tags, /api/show) is judged the same way by the official `ollama` client."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ import socket
 import time
 from pathlib import Path
 
+import httpx  # the transport the ollama client raises through
 import httpx2
+import ollama
 import openai
+import pydantic
 import pytest
 
 from realparts import ScriptedLLM, start_scripted_llm
@@ -277,3 +281,224 @@ def test_script_file_and_default_reply(tmp_path: Path):
         assert client(default).chat.completions.create(model="m", messages=MESSAGES).choices[0].message.content == "ok"
     finally:
         default.stop()
+
+
+# -- flavor ollama: Ollama's native API (https://github.com/ollama/ollama/blob/main/docs/api.md), judged by
+# the official `ollama` Python client.
+
+OLLAMA_TOOLS = [{"type": "function", "function": {
+    "name": "pods_list", "description": "List pods",
+    "parameters": {"type": "object", "properties": {"namespace": {"type": "string", "description": "namespace"}}}}}]
+
+
+@pytest.fixture(scope="module")
+def ollama_llm(tmp_path_factory: pytest.TempPathFactory):
+    server = start_scripted_llm(tmp_path_factory.mktemp("scripted-ollama"), flavor="ollama", context=16384)
+    yield server
+    server.stop()
+
+
+def ollama_client(server: ScriptedLLM, **kwargs) -> ollama.Client:
+    return ollama.Client(host=server.url, **kwargs)
+
+
+def test_ollama_chat_not_streamed(ollama_llm: ScriptedLLM):
+    ollama_llm.set_script({"replies": [{"content": "Two pods are crashing."}]})
+    reply = ollama_client(ollama_llm).chat(model="llama3.2", messages=MESSAGES, stream=False,
+                                           options={"num_ctx": 16384, "num_predict": 512, "temperature": 0,
+                                                    "stop": ["<|eot_id|>"]}, keep_alive="10m")
+    assert isinstance(reply, ollama.ChatResponse) and reply.model == "llama3.2" and reply.created_at
+    assert reply.message.role == "assistant" and reply.message.content == "Two pods are crashing."
+    assert not reply.message.tool_calls
+    assert reply.done is True and reply.done_reason == "stop"
+    assert reply.eval_count == 6 and reply.prompt_eval_count > 0
+    assert reply.total_duration >= reply.load_duration + reply.prompt_eval_duration + reply.eval_duration > 0
+    [seen] = ollama_llm.requests()
+    assert seen["path"] == "/api/chat" and seen["body"]["stream"] is False and seen["body"]["keep_alive"] == "10m"
+    assert seen["body"]["options"] == {"num_ctx": 16384, "num_predict": 512, "temperature": 0, "stop": ["<|eot_id|>"]}
+    assert seen["body"]["messages"] == MESSAGES
+
+
+def test_ollama_chat_streamed(ollama_llm: ScriptedLLM):
+    text = "The checkout pod is in CrashLoopBackOff: payment gateway <timeout> & retries. ✓"
+    ollama_llm.set_script({"replies": [{"content": text, "usage": {"prompt_tokens": 120, "completion_tokens": 19}}]})
+    parts = list(ollama_client(ollama_llm).chat(model="llama3.2", messages=MESSAGES, stream=True))
+    assert all(isinstance(p, ollama.ChatResponse) and p.model == "llama3.2" for p in parts)
+    body, last = parts[:-1], parts[-1]
+    assert len(body) > 10 and all(p.done is False and 3 <= len(p.message.content) <= 5 for p in body[:-1])
+    assert all(p.done_reason is None and p.eval_count is None for p in body)
+    assert "".join(p.message.content for p in parts) == text
+    assert last.done is True and last.done_reason == "stop" and last.message.content == ""
+    assert last.message.role == "assistant" and last.prompt_eval_count == 120 and last.eval_count == 19
+
+
+def test_ollama_stream_is_the_default_and_ndjson(ollama_llm: ScriptedLLM):
+    ollama_llm.set_script({"replies": [{"content": "hello world"}]})
+    with httpx2.Client() as http:
+        for _ in range(2):  # no "stream" key: Ollama streams; the keep-alive connection serves the next request
+            with http.stream("POST", f"{ollama_llm.url}/api/chat",
+                             json={"model": "m", "messages": MESSAGES}) as response:
+                assert response.status_code == 200
+                assert response.headers["content-type"] == "application/x-ndjson"
+                assert response.headers["transfer-encoding"] == "chunked"
+                lines = [line for line in response.iter_lines() if line]
+    objects = [json.loads(line) for line in lines]
+    assert objects[0] == {"model": "m", "created_at": objects[0]["created_at"],
+                          "message": {"role": "assistant", "content": "hel"}, "done": False}
+    assert objects[0]["created_at"].endswith("Z")
+    final = objects[-1]
+    assert final["done"] is True and final["done_reason"] == "stop" and final["message"] == {"role": "assistant", "content": ""}
+    assert {"total_duration", "load_duration", "prompt_eval_count", "prompt_eval_duration", "eval_count",
+            "eval_duration"} <= final.keys()
+    assert all(o["done"] is False for o in objects[:-1])
+    assert [r["body"].get("stream") for r in ollama_llm.requests()] == [None, None]
+
+
+def test_ollama_tool_calls_have_object_arguments(ollama_llm: ScriptedLLM):
+    calls = [{"name": "pods_list", "arguments": {"namespace": "shop", "label_selector": "app=checkout"}},
+             {"name": "events_list", "arguments": "{\"namespace\": \"shop\"}"}]  # a JSON string goes out as an object
+    ollama_llm.set_script({"replies": [{"tool_calls": calls}, {"content": "Checking.", "tool_calls": calls}]})
+    c = ollama_client(ollama_llm)
+    reply = c.chat(model="llama3.2", messages=MESSAGES, tools=OLLAMA_TOOLS, stream=False)
+    assert reply.message.content == "" and reply.done_reason == "stop"
+    got = [(t.function.name, dict(t.function.arguments)) for t in reply.message.tool_calls]
+    assert got == [("pods_list", {"namespace": "shop", "label_selector": "app=checkout"}),
+                   ("events_list", {"namespace": "shop"})]
+    parts = list(c.chat(model="llama3.2", messages=MESSAGES, tools=OLLAMA_TOOLS, stream=True))
+    with_calls = [p for p in parts if p.message.tool_calls]
+    assert len(with_calls) == 1 and with_calls[0].done is False and with_calls[0].message.content == ""
+    assert [t.function.arguments["namespace"] for t in with_calls[0].message.tool_calls] == ["shop", "shop"]
+    assert "".join(p.message.content for p in parts) == "Checking." and parts[-1].done is True
+    assert parts.index(with_calls[0]) == len(parts) - 2, "content first, then the calls, then the final line"
+    seen = ollama_llm.requests()
+    assert seen[0]["body"]["tools"][0]["function"]["name"] == "pods_list" and seen[0]["body"]["stream"] is False
+
+
+def test_ollama_malformed_arguments_are_sent_verbatim(ollama_llm: ScriptedLLM):
+    ollama_llm.set_script({"replies": [{"tool_calls": [{"name": "pods_list", "arguments": "{\"namespace\": \"shop\""}]}]})
+    with httpx2.Client() as http:
+        reply = http.post(f"{ollama_llm.url}/api/chat", json={"model": "m", "messages": MESSAGES, "stream": False}).json()
+    assert reply["message"]["tool_calls"] == [{"function": {"name": "pods_list", "arguments": "{\"namespace\": \"shop\""}}]
+    with pytest.raises(pydantic.ValidationError):  # the official client insists on an object, as Ollama's Go types do
+        ollama_client(ollama_llm).chat(model="m", messages=MESSAGES, stream=False)
+
+
+def test_ollama_history_with_tool_results_is_recorded(ollama_llm: ScriptedLLM):
+    ollama_llm.set_script({"replies": [{"content": "Two pods crash."}]})
+    history = [*MESSAGES,
+               {"role": "assistant", "content": "",
+                "tool_calls": [{"function": {"name": "pods_list", "arguments": {"namespace": "shop"}}}]},
+               {"role": "tool", "content": "[{\"name\": \"checkout\"}]", "tool_name": "pods_list"}]
+    assert ollama_client(ollama_llm).chat(model="m", messages=history, stream=False).message.content == "Two pods crash."
+    sent = ollama_llm.requests()[0]["body"]["messages"]
+    assert sent[2]["tool_calls"] == [{"function": {"name": "pods_list", "arguments": {"namespace": "shop"}}}]
+    assert sent[3] == {"role": "tool", "content": "[{\"name\": \"checkout\"}]", "tool_name": "pods_list"}
+
+
+def test_ollama_list_show_version(ollama_llm: ScriptedLLM):
+    c = ollama_client(ollama_llm)
+    [model] = c.list().models
+    assert model.model == "scripted-model:latest" and model.size > 0 and len(model.digest) == 64
+    assert model.modified_at.year == 2025 and model.details.family == "llama" and model.details.format == "gguf"
+    for name in ("scripted-model", "scripted-model:latest"):
+        shown = c.show(name)
+        assert shown.modelinfo["general.architecture"] == "llama"
+        assert shown.modelinfo["llama.context_length"] == 131072
+        params = dict(line.split(None, 1) for line in shown.parameters.splitlines() if line.startswith("num_ctx"))
+        assert params == {"num_ctx": "16384"}
+        assert 'stop                           "<|eot_id|>"' in shown.parameters.splitlines()
+        assert "PARAMETER num_ctx 16384" in shown.modelfile and shown.template and "tools" in shown.capabilities
+    with pytest.raises(ollama.ResponseError) as missing:
+        c.show("llama3.2")
+    assert missing.value.status_code == 404 and missing.value.error == "model 'llama3.2' not found"
+    assert httpx2.get(f"{ollama_llm.url}/api/version").json() == {"version": "0.6.5"}
+    assert httpx2.get(f"{ollama_llm.url}/").text == "Ollama is running"
+    assert c.ps().models[0].context_length == 16384
+    unknown = httpx2.post(f"{ollama_llm.url}/api/generate", json={"model": "m"})
+    assert unknown.status_code == 404 and unknown.text == "404 page not found"
+
+
+def test_ollama_errors_surface_as_response_errors(ollama_llm: ScriptedLLM):
+    ollama_llm.set_script({"replies": [
+        {"status": 404},
+        {"status": 429, "message": "too many requests", "headers": {"Retry-After": "3"}},
+        {"status": 500, "message": "llama runner process has terminated: exit status 2"},
+        {"content": "partial answer that fails", "error_after_chunks": 2, "message": "unexpected EOF"},
+    ], "then": "error"})
+    c = ollama_client(ollama_llm)
+    with pytest.raises(ollama.ResponseError) as not_found:
+        c.chat(model="llama3.2", messages=MESSAGES, stream=False)
+    assert not_found.value.status_code == 404
+    assert not_found.value.error == 'model "llama3.2" not found, try pulling it first'
+    with pytest.raises(ollama.ResponseError) as limited:
+        list(c.chat(model="m", messages=MESSAGES, stream=True))
+    assert limited.value.status_code == 429 and limited.value.error == "too many requests"
+    with pytest.raises(ollama.ResponseError) as crashed:
+        c.chat(model="m", messages=MESSAGES, stream=False)
+    assert crashed.value.status_code == 500 and "llama runner" in crashed.value.error
+    got = []
+    with pytest.raises(ollama.ResponseError) as midway:
+        for part in c.chat(model="m", messages=MESSAGES, stream=True):
+            got.append(part)
+    assert len(got) == 2 and midway.value.error == "unexpected EOF"
+    with pytest.raises(ollama.ResponseError) as used_up:
+        c.chat(model="m", messages=MESSAGES, stream=False)
+    assert used_up.value.status_code == 500
+    with httpx2.Client() as http:
+        bad = http.post(f"{ollama_llm.url}/api/chat", content=b"{not json")
+        no_model = http.post(f"{ollama_llm.url}/api/chat", json={"messages": MESSAGES})
+    assert bad.status_code == 400 and no_model.status_code == 400 and no_model.json() == {"error": "model is required"}
+
+
+def test_ollama_load_without_messages_takes_no_reply(ollama_llm: ScriptedLLM):
+    ollama_llm.set_script({"replies": [{"content": "real answer"}]})
+    c = ollama_client(ollama_llm)
+    loaded = c.chat(model="m", messages=[])
+    assert loaded.done is True and loaded.done_reason == "load" and loaded.message.content == ""
+    assert c.chat(model="m", messages=[], keep_alive=0).done_reason == "unload"
+    assert c.chat(model="m", messages=MESSAGES).message.content == "real answer"
+
+
+def test_ollama_delay_and_broken_streams(ollama_llm: ScriptedLLM):
+    ollama_llm.set_script({"replies": [
+        {"raw": "{\"model\": \"m\", \"message\": {"},
+        {"content": "a long answer that will stall midway", "stall_after_chunks": 3},
+        {"content": "a long answer that will be cut midway", "truncate_after_chunks": 3},
+    ]})
+    with httpx2.Client() as http:
+        raw = http.post(f"{ollama_llm.url}/api/chat", json={"model": "m", "messages": MESSAGES, "stream": False})
+    assert raw.status_code == 200 and raw.text == "{\"model\": \"m\", \"message\": {"
+    got = []
+    with pytest.raises(httpx.ReadTimeout):
+        for part in ollama_client(ollama_llm, timeout=1).chat(model="m", messages=MESSAGES, stream=True):
+            got.append(part)
+    assert len(got) == 3
+    got = []
+    with pytest.raises(httpx.RemoteProtocolError):
+        for part in ollama_client(ollama_llm).chat(model="m", messages=MESSAGES, stream=True):
+            got.append(part)
+    assert len(got) == 3
+
+
+def test_ollama_flavor_keeps_the_openai_endpoints(ollama_llm: ScriptedLLM):
+    ollama_llm.set_script({"replies": [{"content": "compat"}, {"content": "native"}]})
+    assert client(ollama_llm).chat.completions.create(model="m", messages=MESSAGES).choices[0].message.content == "compat"
+    assert ollama_client(ollama_llm).chat(model="m", messages=MESSAGES).message.content == "native"
+    assert [r["path"] for r in ollama_llm.requests()] == ["/v1/chat/completions", "/api/chat"]
+    entry = client(ollama_llm).models.list().data[0]
+    assert entry.id == "scripted-model:latest" and entry.owned_by == "library"
+
+
+def test_ollama_api_key(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("OLLAMA_API_KEY", raising=False)  # the client would send it as a bearer token
+    server = start_scripted_llm(tmp_path_factory.mktemp("scripted-ollama-key"), flavor="ollama", api_key=KEY,
+                                script={"replies": [{"content": "authorized"}]})
+    try:
+        with pytest.raises(ollama.ResponseError) as denied:
+            ollama_client(server).chat(model="m", messages=MESSAGES, stream=False)
+        assert denied.value.status_code == 401 and denied.value.error == "unauthorized"
+        authorized = ollama_client(server, headers={"Authorization": f"Bearer {KEY}"})
+        assert authorized.chat(model="m", messages=MESSAGES, stream=False).message.content == "authorized"
+        assert [r["authorization"] for r in server.requests()] == [None, f"Bearer {KEY}"]
+    finally:
+        server.stop()

@@ -1,0 +1,93 @@
+import AsyncHTTPClient
+import FathomCore
+import FathomTools
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+
+/// One model server's HTTP side, shared by the providers: requests with the configured key, headers and TLS; errors
+/// worded as ``LLMError`` with the server's own message; bodies read within a bound.
+struct ModelEndpoint: Sendable {
+    /// A reply body larger than this is refused: no sane completion is 8 MiB.
+    static let maxReplyBytes = 8 * 1024 * 1024
+
+    let settings: FathomConfig.Model
+    /// The base URL without a trailing `/v1`.
+    let root: String
+    let tls: TLSConfiguration?
+    let http: HTTPClient
+
+    init(_ settings: FathomConfig.Model, http: HTTPClient) throws {
+        self.settings = settings
+        self.root = settings.url.hasSuffix("/v1") ? String(settings.url.dropLast(3)) : settings.url
+        self.tls = try OutboundHTTP.tlsConfiguration(settings.tls)
+        self.http = http
+    }
+
+    var name: String { settings.name }
+
+    /// The request with its reply capped at the model's `max_output_tokens`.
+    func capped(_ request: ChatRequest) -> ChatRequest {
+        var copy = request
+        copy.maxTokens = min(request.maxTokens ?? settings.maxOutputTokens, settings.maxOutputTokens)
+        return copy
+    }
+
+    /// Sends one request; a status other than 2xx is thrown as ``LLMError/http(model:status:message:retryAfter:)``.
+    func send(_ path: String, body: [UInt8]?, authorization: Bool = true) async throws -> HTTPClientResponse {
+        var request = HTTPClientRequest(url: root + path)
+        request.tlsConfiguration = tls
+        request.headers.add(name: "User-Agent", value: OutboundHTTP.userAgent)
+        if let body {
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        if authorization, let key = settings.apiKey { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
+        for (header, value) in settings.headers { request.headers.replaceOrAdd(name: header, value: value) }
+        let response: HTTPClientResponse
+        do {
+            response = try await http.execute(request, timeout: .seconds(Int64(settings.timeoutSeconds.rounded(.up))))
+        } catch {
+            throw LLMFailure.classify(error, model: name, url: root, seconds: settings.timeoutSeconds)
+        }
+        guard (200..<300).contains(response.status.code) else {
+            let text = (try? await collect(response.body, limit: 64 * 1024)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            throw LLMError.http(
+                model: name, status: Int(response.status.code), message: LLMFailure.serverMessage(text),
+                retryAfter: response.headers.first(name: "Retry-After").flatMap(Double.init))
+        }
+        return response
+    }
+
+    func collect(_ body: HTTPClientResponse.Body, limit: Int = maxReplyBytes) async throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        do {
+            for try await chunk in body {
+                guard bytes.count + chunk.readableBytes <= limit else {
+                    throw LLMError.malformedReply(model: name, reason: "the reply is larger than \(limit) bytes")
+                }
+                bytes.append(contentsOf: chunk.readableBytesView)
+            }
+        } catch let error as LLMError {
+            throw error
+        } catch {
+            throw LLMFailure.classify(error, model: name, url: root, seconds: settings.timeoutSeconds)
+        }
+        return bytes
+    }
+
+    /// A JSON request with a short deadline, for discovery (`/props`, `/api/show`).
+    func json(_ path: String, body: JSONValue? = nil) async throws -> JSONValue {
+        let seconds = min(settings.timeoutSeconds, 10)
+        return try await LLMDeadline.run(seconds: seconds, timeout: LLMError.timedOut(model: name, seconds: seconds)) {
+            let response = try await send(path, body: body.map { JSONWriter.write($0) })
+            return try JSONParser.parse(try await collect(response.body))
+        }
+    }
+
+    /// A whole model call within the model's timeout, streaming included.
+    func call<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await LLMDeadline.run(seconds: settings.timeoutSeconds, timeout: LLMError.timedOut(model: name, seconds: settings.timeoutSeconds), work)
+    }
+}
