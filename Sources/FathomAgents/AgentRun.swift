@@ -71,13 +71,27 @@ struct AgentRun: Sendable {
         return { _ in .declined(why) }
     }
 
+    /// Whether any model can answer: Fathom's own, or the client's borrowed through MCP sampling.
+    var hasModel: Bool { !engine.router.isEmpty || events.borrowedModel != nil }
+
+    /// The window of the model the agent prefers (configured or detected).
+    func contextWindow(for agent: AgentSpec) async -> Int? {
+        if let first = engine.router.order(preferring: agent.models).first { return await first.model.contextWindow() }
+        return await events.borrowedModel?.contextWindow()
+    }
+
     /// One model turn within the run's deadline, streaming to the caller unless `stream` is off (routing, where the
-    /// reply is a name, not an answer).
+    /// reply is a name, not an answer). Fathom's own models come first; the client's is borrowed only without them.
     func complete(_ request: ChatRequest, for agent: AgentSpec, stream: Bool = true) async throws -> ChatReply {
         let seconds = secondsLeft
         guard seconds > 0 else { throw BudgetExceeded.seconds(agent.budgets.seconds) }
+        let onToken = stream ? events.onToken : nil
+        let (router, borrowed) = (engine.router, events.borrowedModel)
         return try await LLMDeadline.run(seconds: seconds, timeout: BudgetExceeded.seconds(agent.budgets.seconds)) {
-            try await engine.router.complete(request, preferring: agent.models, onToken: stream ? events.onToken : nil)
+            if router.isEmpty, let borrowed {
+                return try await borrowed.complete(request, onToken: onToken)
+            }
+            return try await router.complete(request, preferring: agent.models, onToken: onToken)
         }
     }
 }

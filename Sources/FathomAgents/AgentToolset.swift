@@ -95,7 +95,8 @@ struct AskAgentTool: Tool {
         let steps = StepCounter()
         let events = AgentEvents(
             onStep: { line in await context.progress(Double(steps.next()), nil, line) },
-            approve: context.approve)
+            approve: context.approve,
+            borrowedModel: context.sample.map { SamplingModel(sample: $0) })
         let answer: AgentAnswer
         do {
             answer = try await engine.ask(arguments.question, agent: arguments.agent, client: context.client, events: events)

@@ -8,12 +8,6 @@ enum ContextFit {
     /// Without a known window, a tool output is cut here.
     static let defaultToolOutputBytes = 16 * 1024
 
-    /// The preferred model's window (configured or detected).
-    static func window(router: ModelRouter, preferring names: [String]) async -> Int? {
-        guard let first = router.order(preferring: names).first else { return nil }
-        return await first.model.contextWindow()
-    }
-
     /// A quarter of what is left of the window after the reply, at about four bytes a token, within 1 to 16 KiB.
     static func toolOutputBytes(window: Int?) -> Int {
         guard let window else { return defaultToolOutputBytes }

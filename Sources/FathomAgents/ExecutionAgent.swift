@@ -28,11 +28,11 @@ struct ExecutionAgent {
 
     /// The model-driven loop. Throws whatever ends it early: ``LLMError``, ``BudgetExceeded`` or ``AgentLoopError``.
     private func react(_ question: String, gathered: inout [String: (text: String, ok: Bool)]) async throws -> (AgentAnswer.Mode, String) {
-        guard !run.engine.router.isEmpty else { throw LLMError.noModel }
+        guard run.hasModel else { throw LLMError.noModel }
         let tools = run.tools(for: agent)
         let specs = tools.map { ToolSpec(name: $0.name, description: $0.description, parameters: $0.inputSchema) }
         let allowed = Set(tools.map(\.name))
-        let window = await ContextFit.window(router: run.engine.router, preferring: agent.models)
+        let window = await run.contextWindow(for: agent)
         var messages: [ChatMessage] = [
             .system(run.engine.systemPrompt(for: agent, extra: Self.instructions)),
             .user(run.engine.redactor.redact(question)),

@@ -18,7 +18,7 @@ struct IntegrationAgent {
         let template = Self.fill(agent.template ?? "{{question}}", question: run.engine.redactor.redact(question))
         var mode = AgentAnswer.Mode.fallback(why: LLMError.noModel.description)
         var message = template
-        if !run.engine.router.isEmpty {
+        if run.hasModel {
             do {
                 let prompt = run.engine.systemPrompt(
                     for: agent,

@@ -21,7 +21,7 @@ struct KnowledgeAgent {
                     "No passage in the knowledge sources matches \"\(TextLimit.clip(question, maxBytes: 200))\".")
         }
         do {
-            guard !run.engine.router.isEmpty else { throw LLMError.noModel }
+            guard run.hasModel else { throw LLMError.noModel }
             let prompt = run.engine.systemPrompt(
                 for: agent,
                 extra: "Answer the question from the passages below only, and cite each fact as [path:line]. "

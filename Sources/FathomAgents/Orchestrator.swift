@@ -18,7 +18,7 @@ struct Orchestrator {
         let started = ContinuousClock.now
         let candidates = Self.candidates(of: agent, in: engine)
         var route = Self.byRules(question, agent: agent)
-        if !engine.router.isEmpty, candidates.count > 1 {
+        if run.hasModel, candidates.count > 1 {
             do {
                 let reply = try await run.complete(request(question, agent: agent, candidates: candidates), for: agent, stream: false)
                 await run.journal.step(

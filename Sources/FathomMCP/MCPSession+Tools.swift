@@ -31,7 +31,9 @@ extension MCPSession {
 
     /// The context a tool call runs with: identity, roots, and progress and log channels bound to this request.
     func toolContext(progressToken: JSONValue?, channel: any ReplyChannel) -> ToolContext {
-        let (level, version, canAsk) = state.withLock { ($0.logLevel, $0.protocolVersion, $0.clientSupportsElicitation) }
+        let (level, version, canAsk, canSample) = state.withLock {
+            ($0.logLevel, $0.protocolVersion, $0.clientSupportsElicitation, $0.clientSupportsSampling)
+        }
         let withMessage = (version ?? ProtocolVersion.latest) >= "2025-03-26"
         let token = progressToken.flatMap { $0.stringValue != nil || $0.intValue != nil ? $0 : nil }
         return ToolContext(
@@ -50,7 +52,18 @@ extension MCPSession {
                         "notifications/message",
                         ["level": .string(messageLevel.rawValue), "logger": "fathom", "data": .string(text)]))
             },
-            approve: canAsk ? approver(channel: channel) : nil)
+            approve: canAsk ? approver(channel: channel) : nil,
+            sample: canSample ? sampler(channel: channel) : nil)
+    }
+
+    /// How long the client has to answer a sampling request (a person may review it first).
+    static let samplingTimeout = Duration.seconds(300)
+
+    private func sampler(channel: any ReplyChannel) -> @Sendable (JSONValue) async throws -> JSONValue {
+        { [weak self] params in
+            guard let self else { throw CancellationError() }
+            return try await self.request("sampling/createMessage", params, timeout: Self.samplingTimeout, via: channel)
+        }
     }
 
     private func approver(channel: any ReplyChannel) -> @Sendable (String) async -> ToolContext.Approval {

@@ -20,6 +20,7 @@ public final class MCPSession: Sendable {
         var clientName = "unknown"
         var clientSupportsRoots = false
         var clientSupportsElicitation = false
+        var clientSupportsSampling = false
         var clientRoots: [String]?
         /// Nil sends no log messages (a 2026-07-28 request that did not ask for them).
         var logLevel: ToolContext.LogLevel? = .warning
@@ -272,6 +273,7 @@ public final class MCPSession: Sendable {
             if let name { state.clientName = name }
             state.clientSupportsRoots = params["capabilities"]?["roots"] != nil
             state.clientSupportsElicitation = params["capabilities"]?["elicitation"] != nil
+            state.clientSupportsSampling = params["capabilities"]?["sampling"] != nil
             return true
         }
         guard accepted else {

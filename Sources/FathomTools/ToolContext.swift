@@ -33,12 +33,16 @@ public struct ToolContext: Sendable {
     /// Asks the person behind the client to approve a destructive call (MCP elicitation); nil when the
     /// client cannot ask, in which case policy alone decides.
     public var approve: (@Sendable (_ message: String) async -> Approval)?
+    /// Sends MCP `sampling/createMessage` with these params to the client and returns its result: the client's own
+    /// model, which agents borrow when Fathom has none. Nil when the client cannot sample.
+    public var sample: (@Sendable (_ params: JSONValue) async throws -> JSONValue)?
 
     public init(
         client: String, agent: String? = nil, clientRoots: [String]? = nil,
         progress: @escaping @Sendable (Double, Double?, String?) async -> Void = { _, _, _ in },
         log: @escaping @Sendable (LogLevel, String) async -> Void = { _, _ in },
-        approve: (@Sendable (_ message: String) async -> Approval)? = nil
+        approve: (@Sendable (_ message: String) async -> Approval)? = nil,
+        sample: (@Sendable (_ params: JSONValue) async throws -> JSONValue)? = nil
     ) {
         self.client = client
         self.agent = agent
@@ -46,5 +50,6 @@ public struct ToolContext: Sendable {
         self.progress = progress
         self.log = log
         self.approve = approve
+        self.sample = sample
     }
 }

@@ -447,6 +447,7 @@ async def open_session(
     list_roots_callback: Any = None,
     transport: str | None = None,
     elicitation_callback: Any = None,
+    sampling_callback: Any = None,
 ) -> AsyncIterator[Conn]:
     transport = transport or default_transport["name"]
     stderr_path = ws.stderr_path()
@@ -474,12 +475,15 @@ async def open_session(
                     client_info=types.Implementation(name=CLIENT_NAME, version="1.0.0"),
                     list_roots_callback=list_roots_callback,
                     elicitation_callback=elicitation_callback,
+                    sampling_callback=sampling_callback,
                 ) as session:
                     caps = types.ClientCapabilities(
                         roots=types.RootsCapability(list_changed=True) if list_roots_callback else None,
                         # With a callback the client answers elicitation/create (form mode).
                         elicitation=types.ElicitationCapability(form=types.FormElicitationCapability())
                         if elicitation_callback else None,
+                        # With a callback the client lends its model (sampling/createMessage).
+                        sampling=types.SamplingCapability() if sampling_callback else None,
                     )
                     with anyio.fail_after(REQUEST_TIMEOUT):
                         init = await handshake(session, version, caps)

@@ -817,6 +817,59 @@ class Approver:
         return types.ElicitResult(action="accept", content=answer)
 
 
+class Sampler:
+    """The MCP client's model, as the official SDK lends it: replies in turn, and every request kept."""
+
+    def __init__(self, replies: list[str]):
+        self.replies = replies
+        self.requests: list[Any] = []
+
+    async def __call__(self, context: Any, params: Any) -> Any:
+        self.requests.append(params)
+        text = self.replies[min(len(self.requests), len(self.replies)) - 1]
+        return types.CreateMessageResult(role="assistant", content=types.TextContent(type="text", text=text),
+                                         model="client-test-model", stop_reason="endTurn")
+
+
+@pytest.mark.anyio
+async def test_agents_borrow_the_clients_model_through_sampling(home: Home, fathom_bin: Path):
+    """No model configured, but the client offers sampling: the agent's loop runs on the client's model, tools
+    offered in the prompt and read back from <tool_call> text, with the same redaction."""
+    inspector(home)
+    log = home.root / "app.log"
+    sampler = Sampler([
+        '<tool_call>{"name": "read_text_file", "arguments": {"path": "' + str(log) + '"}}</tool_call>',
+        "final from the client's model: the disk is 97% full.",
+    ])
+    async with open_session(fathom_bin, home.workspace(), env=home.mcp_env(), cwd=home.dir,
+                            sampling_callback=sampler) as conn:
+        result = await conn.call_ok("ask_agent", {
+            "question": "Why is the database slow? My token is ghp_aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF3hJ6",
+            "agent": "inspector"})
+    structured = result.structured_content
+    assert structured["mode"] == "llm" and structured["model"] == "client (client-test-model)", structured
+    assert len(sampler.requests) == 2
+    first, second = sampler.requests
+    assert PERSONA in first.system_prompt and "<tool_call>" in first.system_prompt and "read_text_file" in first.system_prompt
+    assert first.max_tokens > 0 and first.include_context == "none"
+    sent = json.dumps([r.model_dump(mode="json") for r in sampler.requests])
+    assert "ghp_aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF3hJ6" not in sent and "[REDACTED]" in sent
+    last = second.messages[-1]
+    assert last.role == "user" and '<tool_output tool="read_text_file" status="ok">' in last.content.text
+    assert "97% full" in last.content.text
+    stored = home.run(structured["run_id"])
+    assert [s["kind"] for s in stored["steps"]] == ["llm", "tool", "llm"]
+
+
+@pytest.mark.anyio
+async def test_without_a_model_or_sampling_the_agent_falls_back(home: Home, fathom_bin: Path):
+    inspector(home)
+    async with open_session(fathom_bin, home.workspace(), env=home.mcp_env(), cwd=home.dir) as conn:
+        result = await conn.call_ok("ask_agent", {"question": "Why is the database slow?", "agent": "inspector"})
+    assert result.structured_content["mode"] == "fallback"
+    assert "no model is configured" in result.structured_content["why"]
+
+
 @pytest.mark.anyio
 @pytest.mark.parametrize("action", ["accept", "decline"])
 async def test_mcp_client_is_asked_before_a_write(home: Home, llm: ScriptedLLM, fathom_bin: Path, action: str):
