@@ -72,11 +72,19 @@ public final class AgentEngine: Sendable {
     func answer(_ question: String, with agent: AgentSpec, run: AgentRun, depth: Int) async -> (String, AgentAnswer.Mode, String) {
         switch agent.kind {
         case .orchestration:
-            let route = await Orchestrator(engine: self).route(question, from: agent, run: run)
-            guard depth < Self.maxRouteDepth, let target = self.agent(named: route.agent) else {
+            guard depth < Self.maxRouteDepth else {
                 return (agent.name, .fallback(why: "routing went deeper than \(Self.maxRouteDepth) agents"), "No agent could take this question.")
             }
-            return await answer(question, with: target, run: run, depth: depth + 1)
+            let route = await Orchestrator(engine: self).route(question, from: agent, run: run)
+            switch route.target {
+            case .agent(let name):
+                guard let target = self.agent(named: name) else {
+                    return (agent.name, .fallback(why: "the route names no agent '\(name)'"), "No agent could take this question.")
+                }
+                return await answer(question, with: target, run: run, depth: depth + 1)
+            case .workflow(let workflow):
+                return await runWorkflow(workflow, question: question, from: agent, run: run, depth: depth + 1)
+            }
         case .execution:
             let (mode, text) = await ExecutionAgent(agent: agent, run: run).answer(question)
             return (agent.name, mode, text)
@@ -87,6 +95,36 @@ public final class AgentEngine: Sendable {
             let (mode, text) = await IntegrationAgent(agent: agent, run: run).answer(question)
             return (agent.name, mode, text)
         }
+    }
+
+    /// Runs a workflow's steps in order, each step's question filled with the request and the previous answer. The
+    /// answer is every step's, and it is `fallback` when any step's was, saying which.
+    private func runWorkflow(
+        _ workflow: AgentSpec.Workflow, question: String, from agent: AgentSpec, run: AgentRun, depth: Int
+    ) async -> (String, AgentAnswer.Mode, String) {
+        var previous = ""
+        var sections: [String] = []
+        var fallbacks: [String] = []
+        var model: String?
+        for (index, step) in workflow.steps.enumerated() {
+            let label = "\(index + 1). \(step.agent)"
+            guard let target = self.agent(named: step.agent) else {
+                fallbacks.append("step \(label): no such agent")
+                continue
+            }
+            let asked = (step.question ?? "{{question}}").replacingOccurrences(of: "{{question}}", with: question)
+                .replacingOccurrences(of: "{{previous}}", with: TextLimit.clip(previous, maxBytes: 4096))
+            await run.events.onStep("workflow \(workflow.name), step \(label)")
+            let (_, mode, text) = await answer(asked, with: target, run: run, depth: depth)
+            switch mode {
+            case .llm(let name): model = name
+            case .fallback(let why): fallbacks.append("step \(label): \(why)")
+            }
+            sections.append("## \(label)\n\(text)")
+            previous = text
+        }
+        let mode: AgentAnswer.Mode = fallbacks.isEmpty ? .llm(model: model ?? "none") : .fallback(why: fallbacks.joined(separator: "; "))
+        return ("\(agent.name)/\(workflow.name)", mode, sections.joined(separator: "\n\n"))
     }
 
     /// Sortable by time, unique enough to type: `r` + base-36 milliseconds + 6 random characters.

@@ -49,6 +49,31 @@ public struct AgentSpec: Sendable, Equatable {
         }
     }
 
+    /// A declared sequence of agents an orchestration agent runs for requests that mention its keywords. Each step's
+    /// question may use `{{question}}` (the request) and `{{previous}}` (the previous step's answer).
+    public struct Workflow: Sendable, Equatable {
+        public var name: String
+        public var description: String
+        public var keywords: [String]
+        public var steps: [WorkflowStep]
+        public init(name: String, description: String, keywords: [String], steps: [WorkflowStep]) {
+            self.name = name
+            self.description = description
+            self.keywords = keywords
+            self.steps = steps
+        }
+    }
+
+    public struct WorkflowStep: Sendable, Equatable {
+        public var agent: String
+        /// Default: `{{question}}`.
+        public var question: String?
+        public init(agent: String, question: String? = nil) {
+            self.agent = agent
+            self.question = question
+        }
+    }
+
     public var name: String
     public var kind: Kind
     public var description: String
@@ -67,6 +92,7 @@ public struct AgentSpec: Sendable, Equatable {
     public var routes: [Route] = []
     /// The route taken when no keyword matches (orchestration).
     public var defaultRoute: String?
+    public var workflows: [Workflow] = []
     /// Globs of files (relative to the home folder) the knowledge agent searches.
     public var sources: [String] = []
     /// The message an integration agent sends without a model; `{{question}}` and `{{answer}}` are filled in.

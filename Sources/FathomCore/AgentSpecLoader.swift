@@ -25,7 +25,7 @@ public struct AgentSpecLoader: Sendable {
 
     static let fields = [
         "name", "kind", "description", "prompt", "model", "tools", "budgets", "approval", "schedule", "playbook", "routes",
-        "default_route", "sources", "template", "webhook",
+        "default_route", "workflows", "sources", "template", "webhook",
     ]
 
     /// The agents in `home/agents`, sorted by name; none when the folder is absent.
@@ -89,6 +89,9 @@ public struct AgentSpecLoader: Sendable {
             agent.routes = try Self.routes(node, file: file, key: routes.key)
         }
         if let route = fields["default_route"] { agent.defaultRoute = try EndpointSettings.name(route) }
+        if let workflows = fields["workflows"], case .yaml(let node) = workflows.source {
+            agent.workflows = try Self.workflows(node, file: file, key: workflows.key)
+        }
         if let sources = fields["sources"] { agent.sources = try sources.strings() }
         if let template = fields["template"] { agent.template = try template.string() }
         if let webhook = fields["webhook"] { agent.webhook = try EndpointSettings.url(webhook) }
@@ -99,8 +102,9 @@ public struct AgentSpecLoader: Sendable {
     /// What each kind needs to do anything at all without a model.
     private static func checkKind(_ agent: AgentSpec, at location: String, playbookAt: String?) throws {
         switch agent.kind {
-        case .orchestration where agent.routes.isEmpty && agent.defaultRoute == nil:
-            throw ConfigError.invalidValue(location: location, key: "routes", expected: "routes or default_route for an orchestration agent", got: "neither")
+        case .orchestration where agent.routes.isEmpty && agent.defaultRoute == nil && agent.workflows.isEmpty:
+            throw ConfigError.invalidValue(
+                location: location, key: "routes", expected: "routes, default_route or workflows for an orchestration agent", got: "none")
         case .knowledge where agent.sources.isEmpty:
             throw ConfigError.invalidValue(location: location, key: "sources", expected: "file globs for a knowledge agent", got: "none")
         case .execution:
@@ -120,7 +124,8 @@ public struct AgentSpecLoader: Sendable {
         let names = Set(agents.map(\.name))
         for agent in agents {
             let others = names.subtracting([agent.name]).sorted()
-            for target in agent.routes.map(\.agent) + [agent.defaultRoute].compactMap({ $0 }) where !others.contains(target) {
+            let targets = agent.routes.map(\.agent) + [agent.defaultRoute].compactMap { $0 } + agent.workflows.flatMap { $0.steps.map(\.agent) }
+            for target in targets where !others.contains(target) {
                 throw ConfigError.invalidValue(
                     location: agent.source ?? "agents/\(agent.name)", key: "routes",
                     expected: others.isEmpty ? "another agent's name, but there is no other agent" : "another agent's name (one of \(others.joined(separator: ", ")))",
@@ -159,6 +164,31 @@ public struct AgentSpecLoader: Sendable {
                 }
             }
             return step
+        }
+    }
+
+    private static func workflows(_ node: Node, file: String, key: String) throws -> [AgentSpec.Workflow] {
+        try ConfigMapping.namedItems(
+            node, file: file, key: key, expected: "a list of workflows (- name: …, keywords: […], steps: […])",
+            known: ["name", "description", "keywords", "steps"]
+        ).map { item in
+            guard let stepsValue = item.fields["steps"], case .yaml(.sequence(let steps)) = stepsValue.source, !steps.isEmpty, steps.count <= 10 else {
+                throw ConfigError.invalidValue(
+                    location: ConfigMapping.location(item.node, file), key: item.key + ".steps", expected: "a list of 1 to 10 steps (- agent: …)",
+                    got: "something else")
+            }
+            let parsed = try steps.enumerated().map { index, step in
+                let fields = try ConfigMapping.fields(
+                    step, file: file, key: "\(item.key).steps[\(index)]", known: ["agent", "question"], expected: "agent and question")
+                guard let agent = fields["agent"] else {
+                    throw ConfigError.invalidValue(
+                        location: ConfigMapping.location(step, file), key: "\(item.key).steps[\(index)].agent", expected: "an agent's name", got: "none")
+                }
+                return AgentSpec.WorkflowStep(agent: try EndpointSettings.name(agent), question: try fields["question"]?.string())
+            }
+            return AgentSpec.Workflow(
+                name: item.name, description: try item.fields["description"]?.string() ?? "",
+                keywords: try item.fields["keywords"]?.strings().map { $0.lowercased() } ?? [], steps: parsed)
         }
     }
 

@@ -12,6 +12,11 @@ import Testing
             .init(agent: "doctor", keywords: ["crashloop", "pod", "oom"]),
         ]
         router.defaultRoute = "doctor"
+        router.workflows = [
+            .init(
+                name: "brief", description: "Investigates, then tells the team.", keywords: ["brief the team"],
+                steps: [.init(agent: "doctor"), .init(agent: "notifier", question: "Update on {{question}}: {{previous}}")]),
+        ]
         var librarian = AgentSpec(name: "librarian", kind: .knowledge, description: "Answers from runbooks.")
         librarian.sources = ["runbooks/**/*.md", "runbooks/*"]
         var notifier = AgentSpec(name: "notifier", kind: .integration, description: "Tells the team.")
@@ -50,6 +55,34 @@ import Testing
         try await server.setReplies([["content": "I think a human should look"], ["content": "Answer."]])
         let ruled = try await harness.engine.ask("which runbook for certificates?", client: "test")
         #expect(ruled.agent == "librarian")
+    }
+
+    @Test func aDeclaredWorkflowRunsItsStepsInOrder() async throws {
+        let harness = try AgentHarness(agents: Self.agents())
+        let answer = try await harness.engine.ask("brief the team about checkout", client: "test")
+        #expect(answer.agent == "front/brief")
+        #expect(answer.text.hasPrefix("## 1. doctor\nReads the notes"))
+        #expect(answer.text.contains("## 2. notifier\n[Fathom] Update on brief the team about checkout: Reads the notes"))
+        guard case .fallback(let why) = answer.mode else {
+            Issue.record("no model: the steps fall back")
+            return
+        }
+        #expect(why.contains("step 1. doctor: no model is configured") && why.contains("step 2. notifier"))
+        let (_, steps) = try #require(try await harness.store.run(id: answer.runID))
+        #expect(steps.first { $0.kind == .route }?.name == "workflow brief")
+    }
+
+    @Test func theModelMayChooseAWorkflow() async throws {
+        let server = try await ScriptedLLMServer()
+        let harness = try AgentHarness(agents: Self.agents(), models: [("local", server.url)])
+        try await server.setReplies([["content": "workflow:brief"], ["content": "Checkout is fine."], ["content": "All good, team."]])
+        let answer = try await harness.engine.ask("what should we tell people about checkout?", client: "test")
+        #expect(answer.agent == "front/brief")
+        #expect(answer.mode == .llm(model: "local"))
+        #expect(answer.text.contains("## 1. doctor\nCheckout is fine."))
+        #expect(answer.text.contains("## 2. notifier\nAll good, team."))
+        let notifierRequest = try await server.requests()[2].encodedString()
+        #expect(notifierRequest.contains("Checkout is fine."), "the second step's question carries the first step's answer")
     }
 
     @Test func knowledgeRanksPassagesAndCitesThem() async throws {

@@ -17,7 +17,10 @@ import Testing
         let doctor = try #require(agents.first { $0.name == "cluster-doctor" })
         #expect(doctor.persona.hasPrefix("You are an experienced site reliability engineer"))
         #expect(doctor.playbook.map(\.tool).first == "cluster_health")
-        #expect(agents.first { $0.name == "sre-assistant" }?.defaultRoute == "cluster-doctor")
+        let front = try #require(agents.first { $0.name == "sre-assistant" })
+        #expect(front.defaultRoute == "cluster-doctor")
+        #expect(front.workflows.map(\.name) == ["incident-brief"])
+        #expect(front.workflows.first?.steps.map(\.agent) == ["cluster-doctor", "notifier"])
     }
 
     @Test func everyFieldIsRead() throws {
@@ -54,7 +57,10 @@ import Testing
         ("name: a\nkind: wizard\ndescription: d\n", "one of orchestration, knowledge, execution, integration"),
         ("name: a\nkind: execution\n", "'description' must be set"),
         ("name: a\nkind: execution\ndescription: d\nprompt: missing\n", "prompts/missing.md"),
-        ("name: a\nkind: orchestration\ndescription: d\n", "routes or default_route"),
+        ("name: a\nkind: orchestration\ndescription: d\n", "routes, default_route or workflows"),
+        ("name: a\nkind: orchestration\ndescription: d\nworkflows: [{name: w, steps: []}]\n", "a list of 1 to 10 steps"),
+        ("name: a\nkind: orchestration\ndescription: d\nworkflows: [{name: w, steps: [{agent: ghost}]}]\n", "'ghost'"),
+        ("name: a\nkind: orchestration\ndescription: d\nworkflows: [{name: w, steps: [{question: q}]}]\n", "an agent's name"),
         ("name: a\nkind: orchestration\ndescription: d\nroutes: [{agent: ghost, keywords: [x]}]\n", "'ghost'"),
         ("name: a\nkind: knowledge\ndescription: d\n", "file globs for a knowledge agent"),
         ("name: a\nkind: integration\ndescription: d\n", "a message template"),

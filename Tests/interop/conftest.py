@@ -61,6 +61,8 @@ READ_ONLY_TOOLS = [
     "list_allowed_directories",
 ]
 WRITE_TOOLS = ["write_file", "edit_file", "create_directory", "move_file"]
+# Always listed: the agents as tools (read-only themselves; each tool an agent calls passes policy on its own).
+AGENT_TOOLS = ["list_agents", "ask_agent"]
 DESTRUCTIVE_TOOLS = ["write_file", "edit_file"]
 
 # Bounds for waits. They are ceilings, not expectations: every wait returns as soon as its

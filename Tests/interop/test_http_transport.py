@@ -27,6 +27,7 @@ from conftest import (
     HELLO_TEXT,
     LATEST,
     PROTOCOL_VERSIONS,
+    AGENT_TOOLS,
     READ_ONLY_TOOLS,
     REQUEST_TIMEOUT,
     ServeProcess,
@@ -144,7 +145,7 @@ async def test_sdk_clients_at_each_revision(fathom_bin, ws, transport, version):
         assert conn.init.protocol_version == version
         assert conn.init.server_info.name == "fathom"
         names = [t.name for t in (await conn.session.list_tools()).tools]
-        assert sorted(names) == sorted(READ_ONLY_TOOLS)
+        assert sorted(names) == sorted(READ_ONLY_TOOLS + AGENT_TOOLS)
         result = await conn.call_ok("read_text_file", {"path": str(ws.root / "hello.txt")})
         assert text_of(result) == HELLO_TEXT
         prompts = await conn.session.list_prompts()
@@ -176,7 +177,7 @@ async def test_stateless_revision_with_the_sdk_client(serve, ws):
     server = serve()
     async with Client(server.mcp_url, mode="2026-07-28") as client:
         tools = await client.list_tools()
-        assert sorted(t.name for t in tools.tools) == sorted(READ_ONLY_TOOLS)
+        assert sorted(t.name for t in tools.tools) == sorted(READ_ONLY_TOOLS + AGENT_TOOLS)
         result = await client.call_tool("read_text_file", {"path": str(ws.root / "hello.txt")})
         assert not result.is_error and result.content[0].text == HELLO_TEXT
         prompt = await client.get_prompt("triage-file", {"path": "a.txt"})
