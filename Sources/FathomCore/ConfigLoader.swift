@@ -85,10 +85,10 @@ public struct ConfigLoader: Sendable {
     private static let freeformKeys: Set<String> = [
         "policy.clients", "http.tokens", "http.jwt", "http.oauth", "observability.prometheus", "observability.alertmanager",
         "observability.loki", "observability.tempo", "observability.cluster_groups", "database.connections",
-        "cluster.clusters", "llm.models",
+        "cluster.clusters", "llm.models", "external.servers",
     ]
     /// Sections that live in `tools/NAME.yaml`.
-    public static let toolsets = ["filesystem", "observability", "database", "cluster"]
+    public static let toolsets = ["filesystem", "observability", "database", "cluster", "external"]
 
     /// `prometheus_url: URL` (or `FATHOM_OBSERVABILITY_PROMETHEUS_URL`) is one endpoint named `default`.
     private static func defaultEndpoint(_ endpoints: inout [FathomConfig.Endpoint], _ value: ConfigValue) throws {
@@ -161,7 +161,7 @@ public struct ConfigLoader: Sendable {
             try applySection(section, mapping: mapping, file: file, to: &config, sectionFiles: &sectionFiles)
             return
         }
-        let topKeys = Set(Self.settings.map { $0.section ?? $0.key })
+        let topKeys = Set(Self.settings.map { $0.section ?? $0.key } + Self.freeformKeys.map { String($0.prefix { $0 != "." }) })
         for (keyNode, valueNode) in mapping {
             let key = keyNode.scalar?.string ?? ""
             guard topKeys.contains(key) else {
@@ -208,6 +208,8 @@ public struct ConfigLoader: Sendable {
                 config.observability.clusterGroups = try Self.clusterGroups(valueNode, file: file)
             } else if section == "cluster" && key == "clusters" {
                 config.cluster.clusters += try ClusterEntries(environment: environment, home: config.home).parse(valueNode, file: file)
+            } else if section == "external" && key == "servers" {
+                config.external.servers = try ExternalEntries(environment: environment, home: config.home).parse(valueNode, file: file)
             } else if section == "llm" && key == "models" {
                 config.llm.models += try LLMEntries(environment: environment, home: config.home).parse(valueNode, file: file)
             } else if section == "database" && key == "connections" {

@@ -13,6 +13,7 @@ public struct FathomConfig: Sendable, Equatable {
     public var database = DatabaseSettings()
     public var cluster = ClusterSettings()
     public var llm = LLMSettings()
+    public var external = ExternalSettings()
     /// The files that were read, for `fathom doctor`.
     public var sources: [String] = []
 

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import FathomCore
+import FathomTools
 import Synchronization
 
 /// Ollama's native API: `/api/chat` (NDJSON when streaming), `/api/show` for the context window, `/api/tags` for
@@ -17,7 +18,7 @@ public final class OllamaModel: ChatModel {
     public var name: String { endpoint.name }
     public var nativeTools: Bool { settings.toolMode == .native }
 
-    public init(_ settings: FathomConfig.Model, http: HTTPClient = LLMHTTP.client) throws {
+    public init(_ settings: FathomConfig.Model, http: HTTPClient = OutboundHTTP.failFastClient) throws {
         endpoint = try ModelEndpoint(settings, http: http)
     }
 

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import FathomCore
+import FathomTools
 import Synchronization
 
 /// `/v1/chat/completions` as OpenAI defined it and vLLM, llama.cpp, LM Studio and most hosted APIs serve it.
@@ -11,7 +12,7 @@ public final class OpenAICompatibleModel: ChatModel {
     public var name: String { endpoint.name }
     public var nativeTools: Bool { settings.toolMode == .native }
 
-    public init(_ settings: FathomConfig.Model, http: HTTPClient = LLMHTTP.client) throws {
+    public init(_ settings: FathomConfig.Model, http: HTTPClient = OutboundHTTP.failFastClient) throws {
         endpoint = try ModelEndpoint(settings, http: http)
     }
 

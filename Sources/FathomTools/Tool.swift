@@ -35,6 +35,20 @@ public struct ToolDescriptor: Sendable, Hashable {
     public let toolset: String
     public let dryRunArgument: String?
 
+    public init(
+        name: String, title: String, description: String, inputSchema: JSONValue, outputSchema: JSONValue? = nil,
+        annotations: ToolAnnotations, toolset: String, dryRunArgument: String? = nil
+    ) {
+        self.name = name
+        self.title = title
+        self.description = description
+        self.inputSchema = inputSchema
+        self.outputSchema = outputSchema
+        self.annotations = annotations
+        self.toolset = toolset
+        self.dryRunArgument = dryRunArgument
+    }
+
     public init(_ tool: (some Tool).Type) {
         name = tool.name
         title = tool.title

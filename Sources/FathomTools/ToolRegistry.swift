@@ -37,16 +37,35 @@ public final class ToolRegistry: Sendable {
     /// Told of every finished call, for metrics.
     public typealias CallObserver = @Sendable (_ tool: String, _ outcome: AuditRecord.Outcome, _ elapsed: Duration) -> Void
 
+    /// A tool known only at run time, such as another MCP server's: its descriptor and how to call it with raw
+    /// arguments (already checked against the descriptor's input schema).
+    public struct ProxiedTool: Sendable {
+        public let descriptor: ToolDescriptor
+        public let call: @Sendable (JSONValue, ToolContext) async throws -> ToolResult
+
+        public init(descriptor: ToolDescriptor, call: @escaping @Sendable (JSONValue, ToolContext) async throws -> ToolResult) {
+            self.descriptor = descriptor
+            self.call = call
+        }
+    }
+
     /// - Parameters:
+    ///   - proxied: tools known only at run time; a name already taken by a built-in tool is skipped.
     ///   - audit: where every call is recorded; it redacts arguments and errors before they are stored.
     ///   - observer: told of every call once it is audited.
-    public init(tools: [any Tool], policy: Policy, audit: AuditLog?, observer: CallObserver? = nil) {
+    public init(tools: [any Tool], proxied: [ProxiedTool] = [], policy: Policy, audit: AuditLog?, observer: CallObserver? = nil) {
         var entries: [String: Entry] = [:]
         var order: [String] = []
         for tool in tools {
             let entry = Self.entry(for: tool)
             if entries[entry.descriptor.name] == nil { order.append(entry.descriptor.name) }
             entries[entry.descriptor.name] = entry
+        }
+        for tool in proxied where entries[tool.descriptor.name] == nil {
+            order.append(tool.descriptor.name)
+            entries[tool.descriptor.name] = Entry(
+                descriptor: tool.descriptor, validator: JSONSchemaValidator(tool.descriptor.inputSchema),
+                outputValidator: nil, invoke: tool.call)
         }
         self.entries = entries
         self.order = order

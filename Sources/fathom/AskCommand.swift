@@ -20,7 +20,7 @@ struct AskCommand: AsyncParsableCommand {
     @Argument(help: "The question.") var question: [String]
 
     func run() async throws {
-        let runtime = try Runtime(options: options)
+        let runtime = try await Runtime(options: options)
         let streamed = StreamedOutput()
         let onToken: (@Sendable (String) -> Void)? = json ? nil : streamed.write
         let quiet = quiet

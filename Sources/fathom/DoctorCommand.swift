@@ -12,7 +12,7 @@ struct DoctorCommand: AsyncParsableCommand {
         print("fathom \(FathomCommand.version)")
         let runtime: Runtime
         do {
-            runtime = try Runtime(options: options)
+            runtime = try await Runtime(options: options)
         } catch {
             print("config   FAIL \(error)")
             throw ExitCode(1)
@@ -52,6 +52,14 @@ struct DoctorCommand: AsyncParsableCommand {
         failures += await checkDatabases(runtime)
         failures += await checkClusters(runtime)
         failures += await checkModels(runtime)
+        for server in runtime.external.statuses {
+            if let problem = server.problem {
+                failures += 1
+                print("external FAIL \(server.name): \(problem)")
+            } else {
+                print("external ok \(server.name): \(server.tools) tools, offered as \(server.name)__TOOL")
+            }
+        }
         let agents = runtime.agents.agents
         print("agents   \(agents.count) loaded" + (agents.isEmpty ? " (add YAML files under agents/)" : ": " + agents.map { "\($0.name) (\($0.kind.rawValue))" }.joined(separator: ", ")))
         if failures > 0 { throw ExitCode(1) }

@@ -19,7 +19,7 @@ struct MCPCommand: AsyncParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         let runtime: Runtime
         do {
-            runtime = try Runtime(options: options)
+            runtime = try await Runtime(options: options)
         } catch {
             FileHandle.standardError.write(Data("fathom: \(error)\n".utf8))
             throw ExitCode(78)  // EX_CONFIG
@@ -32,7 +32,7 @@ struct MCPCommand: AsyncParsableCommand {
         // poll thread is the cheaper loop: a local tool call costs 32 µs there against 48-68 µs on NIO's.
         let config = runtime.config
         let hasNetworkTools = !config.observability.all.isEmpty || !config.database.connections.isEmpty || !config.cluster.clusters.isEmpty
-            || !config.llm.models.isEmpty
+            || !config.llm.models.isEmpty || !config.external.servers.isEmpty
         let transport = StdioTransport(
             maxMessageBytes: config.mcp.maxMessageBytes, eventLoopGroup: hasNetworkTools ? OutboundHTTP.eventLoopGroup : nil)
         let messages = await transport.messages()
@@ -52,5 +52,6 @@ struct MCPCommand: AsyncParsableCommand {
         }
         await session.close()
         await runtime.audit.flush()
+        await runtime.external.close()
     }
 }

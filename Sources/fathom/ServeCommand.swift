@@ -35,7 +35,7 @@ struct ServeCommand: AsyncParsableCommand {
         let runtime: Runtime
         var settings: FathomConfig.HTTPSettings
         do {
-            runtime = try Runtime(options: options, observer: observer)
+            runtime = try await Runtime(options: options, observer: observer)
             settings = runtime.config.http
         } catch {
             FileHandle.standardError.write(Data("fathom: \(error)\n".utf8))
@@ -69,6 +69,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.maximumCancellationDuration = .seconds(5)
         try await ServiceGroup(configuration: configuration).run()
         await current.runtime.audit.flush()
+        await current.runtime.external.close()
     }
 }
 
@@ -84,7 +85,7 @@ struct Reloader: Service {
     func run() async throws {
         for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
             do {
-                let fresh = try current.runtime.reloaded(options: options, observer: observer)
+                let fresh = try await current.runtime.reloaded(options: options, observer: observer)
                 current.replace(with: fresh)
                 sessions.announceReload()
                 FileHandle.standardError.write(

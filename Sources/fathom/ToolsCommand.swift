@@ -15,7 +15,7 @@ struct ToolsCommand: AsyncParsableCommand {
         @Flag(help: "Also list tools that policy does not allow.") var all = false
 
         func run() async throws {
-            let runtime = try Runtime(options: options)
+            let runtime = try await Runtime(options: options)
             let descriptors = all ? runtime.registry.allDescriptors : runtime.registry.descriptors(client: "cli")
             if json {
                 let items: [JSONValue] = descriptors.map { tool in
@@ -61,7 +61,7 @@ struct ToolsCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let runtime = try Runtime(options: options)
+            let runtime = try await Runtime(options: options)
             let arguments = try parsedArguments()
             let outcome = await runtime.registry.call(name, arguments: arguments, context: ToolContext(client: "cli"))
             await runtime.audit.flush()

@@ -24,6 +24,19 @@ public enum OutboundHTTP {
         return HTTPClient(eventLoopGroupProvider: .shared(eventLoopGroup), configuration: configuration)
     }()
 
+    /// For servers Fathom can do without for a while (models, other MCP servers): a refused connection fails at once
+    /// instead of being re-tried until the connect timeout, because the router has a next model, every agent a
+    /// deterministic path, and a missing MCP server only its own tools.
+    public static let failFastClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .seconds(5), read: .seconds(600)))
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 8)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.httpVersion = .http1Only
+        return HTTPClient(eventLoopGroupProvider: .shared(eventLoopGroup), configuration: configuration)
+    }()
+
     /// nil means the default: system trust roots, full verification.
     public static func tlsConfiguration(_ settings: FathomConfig.TLSSettings) throws -> TLSConfiguration? {
         guard !settings.isDefault else { return nil }

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import FathomLLM
+import FathomCore
 
 struct ServerSentEventParserTests {
     @Test func eventsSpanChunksAndLineEndings() throws {

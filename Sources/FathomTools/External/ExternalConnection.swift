@@ -1,0 +1,145 @@
+import FathomCore
+import Foundation
+import Logging
+import MCP
+import SystemPackage
+
+/// One other MCP server, through the official SDK's `Client`: a process on stdio, or a Streamable HTTP endpoint.
+actor ExternalConnection {
+    let server: FathomConfig.ExternalServer
+    private let client: Client
+    private var process: Process?
+
+    private init(server: FathomConfig.ExternalServer, client: Client, process: Process?) {
+        self.server = server
+        self.client = client
+        self.process = process
+    }
+
+    /// Starts or reaches the server and completes the MCP handshake, within the server's timeout.
+    static func open(_ server: FathomConfig.ExternalServer) async throws -> ExternalConnection {
+        let client = Client(name: "fathom", version: "0.1.0")
+        switch server.transport {
+        case .stdio(let command, let environment, let directory):
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: try Self.resolve(command[0]))
+            process.arguments = Array(command.dropFirst())
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+            let input = Pipe()
+            let output = Pipe()
+            process.standardInput = input
+            process.standardOutput = output
+            process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+            do {
+                try process.run()
+            } catch {
+                throw ExternalError.unreachable(server: server.name, reason: "\(command[0]) could not be started: \(error.localizedDescription)")
+            }
+            let transport = StdioTransport(
+                input: FileDescriptor(rawValue: output.fileHandleForReading.fileDescriptor),
+                output: FileDescriptor(rawValue: input.fileHandleForWriting.fileDescriptor))
+            let connection = ExternalConnection(server: server, client: client, process: process)
+            do {
+                _ = try await ExternalDeadline.run(seconds: server.timeoutSeconds, server: server.name) {
+                    try await client.connect(transport: transport)
+                }
+            } catch {
+                await connection.close()
+                throw ExternalError.unreachable(server: server.name, reason: "the MCP handshake failed: \(error)")
+            }
+            return connection
+        case .http(let url, let bearer):
+            let transport = StreamableHTTPClientTransport(url: url, bearer: bearer, timeoutSeconds: server.timeoutSeconds)
+            do {
+                _ = try await ExternalDeadline.run(seconds: server.timeoutSeconds, server: server.name) {
+                    try await client.connect(transport: transport)
+                }
+            } catch {
+                let reason = "\(error)".localizedCaseInsensitiveContains("refused") ? "connection refused" : "\(error)"
+                throw ExternalError.unreachable(server: server.name, reason: "\(url): \(reason)")
+            }
+            return ExternalConnection(server: server, client: client, process: nil)
+        }
+    }
+
+    /// A program name without a slash is looked up in PATH, as a shell would.
+    private static func resolve(_ program: String) throws -> String {
+        if program.contains("/") { return program }
+        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+        guard let found = paths.map({ "\($0)/\(program)" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw ExternalError.unreachable(server: program, reason: "\(program) is not in PATH")
+        }
+        return found
+    }
+
+    /// Every tool the server lists, following pages (at most 1000 tools).
+    func tools() async throws -> [MCP.Tool] {
+        var tools: [MCP.Tool] = []
+        var cursor: String?
+        repeat {
+            let page = try await ExternalDeadline.run(seconds: server.timeoutSeconds, server: server.name) { [client, cursor] in
+                try await client.listTools(cursor: cursor)
+            }
+            tools += page.tools
+            cursor = page.nextCursor
+        } while cursor != nil && tools.count < 1000
+        return tools
+    }
+
+    /// One call; the server's own failure comes back as an error result, as MCP intends.
+    func call(_ name: String, arguments: JSONValue) async throws -> ToolResult {
+        let values = try JSONDecoder().decode([String: MCP.Value].self, from: Data(JSONWriter.write(arguments)))
+        let (content, isError) = try await ExternalDeadline.run(seconds: server.timeoutSeconds, server: server.name) { [client] in
+            try await client.callTool(name: name, arguments: values)
+        }
+        let blocks: [ToolResult.Content] = content.map { block in
+            switch block {
+            case .text(let text, _, _): .text(text)
+            case .image(_, let mimeType, _, _): .text("[an image (\(mimeType)) from \(server.name), not shown]")
+            case .audio(_, let mimeType, _, _): .text("[audio (\(mimeType)) from \(server.name), not shown]")
+            case .resource(let resource, _, _): .text(resource.text ?? "[a resource from \(server.name): \(resource.uri)]")
+            case .resourceLink(let uri, let name, _, _, _, _): .text("[a link to \(name): \(uri)]")
+            }
+        }
+        return ToolResult(content: blocks, isError: isError ?? false)
+    }
+
+    func close() async {
+        await client.disconnect()
+        if let process, process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        process = nil
+    }
+}
+
+/// Another server's calls, bounded in time.
+enum ExternalDeadline {
+    static func run<T: Sendable>(seconds: Double, server: String, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        let finished = try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await work() }
+            group.addTask {
+                try await Task.sleep(for: .seconds(seconds))
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
+        guard let finished else { throw ExternalError.timedOut(server: server, seconds: seconds) }
+        return finished
+    }
+}
+
+public enum ExternalError: Error, CustomStringConvertible {
+    case unreachable(server: String, reason: String)
+    case timedOut(server: String, seconds: Double)
+
+    public var description: String {
+        switch self {
+        case .unreachable(let server, let reason): "MCP server '\(server)' is unreachable: \(reason)"
+        case .timedOut(let server, let seconds): "MCP server '\(server)' did not answer within \(Int(seconds)) s"
+        }
+    }
+}
