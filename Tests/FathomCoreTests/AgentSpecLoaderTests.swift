@@ -148,3 +148,44 @@ import Testing
         #expect(error.map { "\($0)" }?.contains(expected) == true, "\(String(describing: error))")
     }
 }
+
+@Suite struct ExternalConfigTests {
+    @Test func stdioAndHTTPServers() throws {
+        let dir = try ConfigLoaderTests().home([
+            "tools/external.yaml": """
+                servers:
+                  - name: git
+                    command: [uvx, mcp-server-git]
+                    env: {GIT_TERMINAL_PROMPT: "0"}
+                    cwd: repo
+                    read_only_tools: [git_status, "git_log*"]
+                  - name: docs
+                    url: http://127.0.0.1:9000/mcp
+                    token_env: DOCS_TOKEN
+                    timeout_seconds: 5
+                """,
+        ])
+        let config = try ConfigLoader(environment: ["DOCS_TOKEN": "t0ken-value"]).load(home: dir)
+        #expect(config.external.servers.map(\.name) == ["git", "docs"])
+        #expect(config.external.servers[0].transport == .stdio(command: ["uvx", "mcp-server-git"], environment: ["GIT_TERMINAL_PROMPT": "0"], directory: dir + "/repo"))
+        #expect(config.external.servers[0].readOnlyTools == ["git_status", "git_log*"])
+        #expect(config.external.servers[1].transport == .http(url: "http://127.0.0.1:9000/mcp", bearer: "t0ken-value"))
+        #expect(config.external.servers[1].timeoutSeconds == 5)
+    }
+
+    @Test(arguments: [
+        ("servers:\n  - name: a\n    command: [x]\n    url: http://h/mcp\n", "exactly one of command (stdio) and url (HTTP)"),
+        ("servers:\n  - name: a\n", "exactly one of command (stdio) and url (HTTP)"),
+        ("servers:\n  - name: a__b\n    command: [x]\n", "a name without '__'"),
+        ("servers:\n  - name: a\n    command: []\n", "a program and its arguments"),
+        ("servers:\n  - name: a\n    command: [x]\n    shell: true\n", "unknown key 'shell'"),
+        ("servers:\n  - name: a\n    url: ftp://h\n", "http:// or https://"),
+        ("servers:\n  - name: a\n    url: http://h/mcp\n    token_env: UNSET_VARIABLE\n", "which is not set"),
+        ("servers:\n  - name: a\n    command: [x]\n  - name: a\n    command: [y]\n", "'a' again"),
+    ])
+    func malformedServersAreRefused(_ yaml: String, _ expected: String) throws {
+        let dir = try ConfigLoaderTests().home(["tools/external.yaml": yaml])
+        let error = #expect(throws: ConfigError.self) { try ConfigLoader(environment: [:]).load(home: dir) }
+        #expect(error.map { "\($0)" }?.contains(expected) == true, "\(String(describing: error))")
+    }
+}

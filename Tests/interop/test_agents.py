@@ -634,6 +634,39 @@ def test_ollama_provider_runs_the_loop_on_the_native_api(home: Home, tmp_path: P
         ollama.stop()
 
 
+def test_a_run_killed_mid_way_keeps_its_steps(home: Home, llm: ScriptedLLM):
+    """kill -9 while the model thinks: the run and the steps done so far are on disk, marked running, and the store
+    still works."""
+    import signal
+
+    from realparts import wait_for
+
+    inspector(home)
+    log = home.root / "app.log"
+    use_scripted(home, llm, {"replies": [tool_call("read_text_file", path=str(log)), {"content": "late", "delay": 60}]})
+    proc = subprocess.Popen(
+        [str(home.fathom_bin), "ask", "--config", str(home.config), "--agent", "inspector", "Why is the database slow?"],
+        env=home.env(), cwd=home.outside, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    try:
+        # The tool step is committed before the second model call is sent.
+        wait_for(lambda: len(llm.requests()) >= 2, timeout=30, what="the second model call")
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    listed = home.cli("runs", "--limit", "1")
+    assert listed.returncode == 0 and " running " in listed.stdout, listed.stdout
+    run_id = listed.stdout.split()[0]
+    stored = home.run(run_id)
+    assert stored["status"] == "running" and stored["answer"] is None
+    assert [s["kind"] for s in stored["steps"]] == ["llm", "tool"], stored["steps"]
+    assert stored["question"] == "Why is the database slow?"
+    llm.set_script({"replies": [{"content": "fine now"}]})
+    again = home.ask("And now?", "inspector")
+    assert again.stdout.startswith("fine now"), again.stdout
+
+
 # --- 4. redaction -----------------------------------------------------------------------------------
 
 
