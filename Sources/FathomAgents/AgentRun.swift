@@ -87,7 +87,7 @@ struct AgentRun: Sendable {
         guard seconds > 0 else { throw BudgetExceeded.seconds(agent.budgets.seconds) }
         let onToken = stream ? events.onToken : nil
         let (router, borrowed) = (engine.router, events.borrowedModel)
-        return try await LLMDeadline.run(seconds: seconds, timeout: BudgetExceeded.seconds(agent.budgets.seconds)) {
+        return try await Deadline.run(seconds: seconds, timeout: BudgetExceeded.seconds(agent.budgets.seconds)) {
             if router.isEmpty, let borrowed {
                 return try await borrowed.complete(request, onToken: onToken)
             }

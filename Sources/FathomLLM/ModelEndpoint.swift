@@ -80,14 +80,24 @@ struct ModelEndpoint: Sendable {
     /// A JSON request with a short deadline, for discovery (`/props`, `/api/show`).
     func json(_ path: String, body: JSONValue? = nil) async throws -> JSONValue {
         let seconds = min(settings.timeoutSeconds, 10)
-        return try await LLMDeadline.run(seconds: seconds, timeout: LLMError.timedOut(model: name, seconds: seconds)) {
+        return try await Deadline.run(seconds: seconds, timeout: LLMError.timedOut(model: name, seconds: seconds)) {
             let response = try await send(path, body: body.map { JSONWriter.write($0) })
             return try JSONParser.parse(try await collect(response.body))
         }
     }
 
-    /// A whole model call within the model's timeout, streaming included.
-    func call<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await LLMDeadline.run(seconds: settings.timeoutSeconds, timeout: LLMError.timedOut(model: name, seconds: settings.timeoutSeconds), work)
+    /// One chat call within the model's timeout, streaming included: POST `body` to `path`, then read the reply
+    /// whole or as a stream, and move tool calls written as text into the reply's calls.
+    func chat(
+        _ path: String, body: [UInt8], onToken: (@Sendable (String) -> Void)?,
+        whole: @escaping @Sendable ([UInt8], String) throws -> ChatReply,
+        streamed: @escaping @Sendable (HTTPClientResponse.Body, String, @escaping @Sendable (String) -> Void) async throws -> ChatReply
+    ) async throws -> ChatReply {
+        let reply = try await Deadline.run(seconds: settings.timeoutSeconds, timeout: LLMError.timedOut(model: name, seconds: settings.timeoutSeconds)) {
+            let response = try await send(path, body: body)
+            if let onToken { return try await streamed(response.body, name, onToken) }
+            return try whole(try await collect(response.body), name)
+        }
+        return ToolCallShim.applied(to: reply)
     }
 }

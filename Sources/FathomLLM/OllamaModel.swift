@@ -26,16 +26,7 @@ public final class OllamaModel: ChatModel {
         let prepared = endpoint.capped(nativeTools ? request : ToolCallShim.promptTools(request))
         let window = await contextWindow()
         let body = OllamaWire.requestBody(prepared, model: settings.model, numCtx: window, stream: onToken != nil)
-        let endpoint = endpoint
-        let reply = try await endpoint.call {
-            let response = try await endpoint.send("/api/chat", body: body)
-            return if let onToken {
-                try await OllamaWire.readStream(response.body, model: endpoint.name, onToken: onToken)
-            } else {
-                try OllamaWire.readReply(try await endpoint.collect(response.body), model: endpoint.name)
-            }
-        }
-        return ToolCallShim.applied(to: reply)
+        return try await endpoint.chat("/api/chat", body: body, onToken: onToken, whole: OllamaWire.readReply, streamed: OllamaWire.readStream)
     }
 
     /// The configured window; else the Modelfile's `num_ctx`; else the model's own (`/api/show`), capped at

@@ -19,16 +19,8 @@ public final class OpenAICompatibleModel: ChatModel {
     public func complete(_ request: ChatRequest, onToken: (@Sendable (String) -> Void)?) async throws -> ChatReply {
         let prepared = endpoint.capped(nativeTools ? request : ToolCallShim.promptTools(request))
         let body = OpenAIWire.requestBody(prepared, model: settings.model, nativeTools: nativeTools, stream: onToken != nil)
-        let endpoint = endpoint
-        let reply = try await endpoint.call {
-            let response = try await endpoint.send("/v1/chat/completions", body: body)
-            return if let onToken {
-                try await OpenAIWire.readStream(response.body, model: endpoint.name, onToken: onToken)
-            } else {
-                try OpenAIWire.readReply(try await endpoint.collect(response.body), model: endpoint.name)
-            }
-        }
-        return ToolCallShim.applied(to: reply)
+        return try await endpoint.chat(
+            "/v1/chat/completions", body: body, onToken: onToken, whole: OpenAIWire.readReply, streamed: OpenAIWire.readStream)
     }
 
     public func contextWindow() async -> Int? {

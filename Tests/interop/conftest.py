@@ -504,6 +504,22 @@ async def open_session(
             raise
 
 
+class Approver:
+    """An elicitation callback: answers every request with one action and keeps what it was asked."""
+
+    def __init__(self, action: str):
+        self.action = action
+        self.requests: list[Any] = []
+
+    async def __call__(self, context: Any, params: Any) -> types.ElicitResult:
+        self.requests.append(params)
+        if self.action != "accept":
+            return types.ElicitResult(action=self.action)
+        schema = getattr(params, "requested_schema", None) or {}
+        answer = {key: True for key, field in (schema.get("properties") or {}).items() if field.get("type") == "boolean"}
+        return types.ElicitResult(action="accept", content=answer)
+
+
 async def expect_mcp_error(awaitable: Any, code: int) -> MCPError:
     try:
         result = await awaitable

@@ -33,7 +33,7 @@ from typing import Any
 import mcp_types as types
 import pytest
 
-from conftest import REPO, Workspace, open_session, text_of
+from conftest import REPO, Approver, Workspace, open_session, text_of
 from realparts import ScriptedLLM, free_port, start_llama_server, start_scripted_llm
 
 CLI_TIMEOUT = 90
@@ -834,20 +834,6 @@ def test_cli_refuses_destructive_calls(home: Home, llm: ScriptedLLM, approval: s
     assert len(writes) == 1 and writes[0]["outcome"] == "error" and why in writes[0]["output"]
 
 
-class Approver:
-    """An elicitation callback answering every question with one action; keeps the questions."""
-
-    def __init__(self, action: str):
-        self.action = action
-        self.requests: list[Any] = []
-
-    async def __call__(self, context: Any, params: Any) -> types.ElicitResult:
-        self.requests.append(params)
-        if self.action != "accept":
-            return types.ElicitResult(action=self.action)
-        schema = getattr(params, "requested_schema", None) or {}
-        answer = {key: True for key, field in (schema.get("properties") or {}).items() if field.get("type") == "boolean"}
-        return types.ElicitResult(action="accept", content=answer)
 
 
 class Sampler:

@@ -57,7 +57,7 @@ from typing import Any
 import mcp_types as types
 import pytest
 
-from conftest import Workspace, everything_of, open_session, text_of, write_tools_config
+from conftest import Approver, Workspace, everything_of, open_session, text_of, write_tools_config
 from realparts import CertificateAuthority, KubeFixture, http_json
 
 pytestmark = pytest.mark.anyio
@@ -874,20 +874,6 @@ async def test_scale_restart_delete_and_cordon(fathom_bin: Path, ws: Workspace, 
         assert not unschedulable()
 
 
-class Approver:
-    """An elicitation callback: answers every request with one action and keeps what it was asked."""
-
-    def __init__(self, action: str):
-        self.action = action
-        self.requests: list[Any] = []
-
-    async def __call__(self, context: Any, params: Any) -> types.ElicitResult:
-        self.requests.append(params)
-        if self.action != "accept":
-            return types.ElicitResult(action=self.action)
-        schema = getattr(params, "requested_schema", None) or {}
-        answer = {key: True for key, field in (schema.get("properties") or {}).items() if field.get("type") == "boolean"}
-        return types.ElicitResult(action="accept", content=answer)
 
 
 @pytest.mark.parametrize("transport", ["stdio", "http", "sse"])

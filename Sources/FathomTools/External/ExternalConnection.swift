@@ -41,7 +41,7 @@ actor ExternalConnection {
                 output: FileDescriptor(rawValue: input.fileHandleForWriting.fileDescriptor))
             let connection = ExternalConnection(server: server, client: client, process: process)
             do {
-                _ = try await ExternalDeadline.run(seconds: server.timeoutSeconds, server: server.name) {
+                _ = try await Deadline.run(seconds: server.timeoutSeconds, timeout: ExternalError.timedOut(server: server.name, seconds: server.timeoutSeconds)) {
                     try await client.connect(transport: transport)
                 }
             } catch {
@@ -52,7 +52,7 @@ actor ExternalConnection {
         case .http(let url, let bearer):
             let transport = StreamableHTTPClientTransport(url: url, bearer: bearer, timeoutSeconds: server.timeoutSeconds)
             do {
-                _ = try await ExternalDeadline.run(seconds: server.timeoutSeconds, server: server.name) {
+                _ = try await Deadline.run(seconds: server.timeoutSeconds, timeout: ExternalError.timedOut(server: server.name, seconds: server.timeoutSeconds)) {
                     try await client.connect(transport: transport)
                 }
             } catch {
@@ -77,8 +77,9 @@ actor ExternalConnection {
     func tools() async throws -> [MCP.Tool] {
         var tools: [MCP.Tool] = []
         var cursor: String?
+        let (seconds, late) = (server.timeoutSeconds, ExternalError.timedOut(server: server.name, seconds: server.timeoutSeconds))
         repeat {
-            let page = try await ExternalDeadline.run(seconds: server.timeoutSeconds, server: server.name) { [client, cursor] in
+            let page = try await Deadline.run(seconds: seconds, timeout: late) { [client, cursor] in
                 try await client.listTools(cursor: cursor)
             }
             tools += page.tools
@@ -90,7 +91,8 @@ actor ExternalConnection {
     /// One call; the server's own failure comes back as an error result, as MCP intends.
     func call(_ name: String, arguments: JSONValue) async throws -> ToolResult {
         let values = try JSONDecoder().decode([String: MCP.Value].self, from: Data(JSONWriter.write(arguments)))
-        let (content, isError) = try await ExternalDeadline.run(seconds: server.timeoutSeconds, server: server.name) { [client] in
+        let (seconds, late) = (server.timeoutSeconds, ExternalError.timedOut(server: server.name, seconds: server.timeoutSeconds))
+        let (content, isError) = try await Deadline.run(seconds: seconds, timeout: late) { [client] in
             try await client.callTool(name: name, arguments: values)
         }
         let blocks: [ToolResult.Content] = content.map { block in
@@ -112,23 +114,6 @@ actor ExternalConnection {
             process.waitUntilExit()
         }
         process = nil
-    }
-}
-
-/// Another server's calls, bounded in time.
-enum ExternalDeadline {
-    static func run<T: Sendable>(seconds: Double, server: String, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
-        let finished = try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await work() }
-            group.addTask {
-                try await Task.sleep(for: .seconds(seconds))
-                return nil
-            }
-            defer { group.cancelAll() }
-            return try await group.next() ?? nil
-        }
-        guard let finished else { throw ExternalError.timedOut(server: server, seconds: seconds) }
-        return finished
     }
 }
 
