@@ -4,7 +4,8 @@ import Foundation
 import NIOCore
 
 /// Tests/interop/fixtures/scripted_llm_server.py, started for one test: an OpenAI-compatible server that replays a
-/// script of replies (tool calls, streams, errors, stalls) and records every request it got.
+/// script of replies (tool calls, streams, errors, stalls) and records every request it got. Also starts the real
+/// llama.cpp server (``llamaCpp(context:)``).
 public final class ScriptedLLMServer: @unchecked Sendable {
     // @unchecked: the fields are set once in init.
     public let url: String
@@ -13,12 +14,29 @@ public final class ScriptedLLMServer: @unchecked Sendable {
     /// - Parameters:
     ///   - flavor: `plain`, `llamacpp` (`/props`) or `vllm` (`max_model_len`), for context-window detection.
     ///   - script: `{"replies": [...], "then": ...}`, as the fixture's docstring describes.
-    public init(flavor: String = "plain", context: Int = 8192, apiKey: String? = nil, script: JSONValue? = nil) async throws {
-        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("interop/fixtures/scripted_llm_server.py").path
+    public convenience init(flavor: String = "plain", context: Int = 8192, apiKey: String? = nil, script: JSONValue? = nil) async throws {
+        try self.init(
+            fixture: "scripted_llm_server.py", python: "/usr/bin/python3",
+            arguments: ["--flavor", flavor, "--context", String(context)] + (apiKey.map { ["--api-key", $0] } ?? []))
+        if let script { try await setScript(script) }
+    }
+
+    /// The real llama.cpp server (Tests/interop/fixtures/llama_server.py, xllamacpp with SmolLM2-135M) from the repo's
+    /// venv, which scripts/install-deps.sh creates. Its model answers nonsense: it proves the wire, not behaviour.
+    public static func llamaCpp(context: Int = 4096) throws -> ScriptedLLMServer {
+        try ScriptedLLMServer(fixture: "llama_server.py", python: repository + "/.venv/bin/python", arguments: ["--ctx", String(context)])
+    }
+
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    /// Starts `Tests/interop/fixtures/FIXTURE --port 0 ARGUMENTS` and waits for its `PORT <n>` line.
+    private init(fixture: String, python: String, arguments: [String]) throws {
         process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [fixture, "--port", "0", "--flavor", flavor, "--context", String(context)] + (apiKey.map { ["--api-key", $0] } ?? [])
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [Self.repository + "/Tests/interop/fixtures/" + fixture, "--port", "0"] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["OMP_WAIT_POLICY"] = "PASSIVE"
+        process.environment = environment
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
@@ -27,15 +45,14 @@ public final class ScriptedLLMServer: @unchecked Sendable {
         var line = Data()
         while !line.contains(UInt8(ascii: "\n")) {
             let chunk = output.fileHandleForReading.availableData
-            guard !chunk.isEmpty else { throw FixtureError("the scripted LLM server exited before listening") }
+            guard !chunk.isEmpty else { throw FixtureError("\(fixture) exited before listening") }
             line.append(chunk)
         }
         let text = String(decoding: line, as: UTF8.self)
         guard let port = text.split(separator: " ").last.flatMap({ Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) else {
-            throw FixtureError("the scripted LLM server said '\(text)'")
+            throw FixtureError("\(fixture) said '\(text)'")
         }
         url = "http://127.0.0.1:\(port)"
-        if let script { try await setScript(script) }
     }
 
     deinit { stop() }
