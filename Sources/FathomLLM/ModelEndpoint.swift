@@ -34,7 +34,8 @@ struct ModelEndpoint: Sendable {
     }
 
     /// Sends one request; a status other than 2xx is thrown as ``LLMError/http(model:status:message:retryAfter:)``.
-    func send(_ path: String, body: [UInt8]?, authorization: Bool = true) async throws -> HTTPClientResponse {
+    /// - Parameter headers: the provider's own headers; when they carry the key, no `Authorization` is added.
+    func send(_ path: String, body: [UInt8]?, headers: [(String, String)] = []) async throws -> HTTPClientResponse {
         var request = HTTPClientRequest(url: root + path)
         request.tlsConfiguration = tls
         request.headers.add(name: "User-Agent", value: OutboundHTTP.userAgent)
@@ -43,7 +44,8 @@ struct ModelEndpoint: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        if authorization, let key = settings.apiKey { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
+        if headers.isEmpty, let key = settings.apiKey { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
+        for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
         for (header, value) in settings.headers { request.headers.replaceOrAdd(name: header, value: value) }
         let response: HTTPClientResponse
         do {
@@ -78,10 +80,10 @@ struct ModelEndpoint: Sendable {
     }
 
     /// A JSON request with a short deadline, for discovery (`/props`, `/api/show`).
-    func json(_ path: String, body: JSONValue? = nil) async throws -> JSONValue {
+    func json(_ path: String, body: JSONValue? = nil, headers: [(String, String)] = []) async throws -> JSONValue {
         let seconds = min(settings.timeoutSeconds, 10)
         return try await Deadline.run(seconds: seconds, timeout: LLMError.timedOut(model: name, seconds: seconds)) {
-            let response = try await send(path, body: body.map { JSONWriter.write($0) })
+            let response = try await send(path, body: body.map { JSONWriter.write($0) }, headers: headers)
             return try JSONParser.parse(try await collect(response.body))
         }
     }
@@ -89,12 +91,12 @@ struct ModelEndpoint: Sendable {
     /// One chat call within the model's timeout, streaming included: POST `body` to `path`, then read the reply
     /// whole or as a stream, and move tool calls written as text into the reply's calls.
     func chat(
-        _ path: String, body: [UInt8], onToken: (@Sendable (String) -> Void)?,
+        _ path: String, body: [UInt8], headers: [(String, String)] = [], onToken: (@Sendable (String) -> Void)?,
         whole: @escaping @Sendable ([UInt8], String) throws -> ChatReply,
         streamed: @escaping @Sendable (HTTPClientResponse.Body, String, @escaping @Sendable (String) -> Void) async throws -> ChatReply
     ) async throws -> ChatReply {
         let reply = try await Deadline.run(seconds: settings.timeoutSeconds, timeout: LLMError.timedOut(model: name, seconds: settings.timeoutSeconds)) {
-            let response = try await send(path, body: body)
+            let response = try await send(path, body: body, headers: headers)
             if let onToken { return try await streamed(response.body, name, onToken) }
             return try whole(try await collect(response.body), name)
         }

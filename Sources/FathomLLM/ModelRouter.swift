@@ -32,15 +32,13 @@ public final class ModelRouter: Sendable {
     }
 
     /// The models of `settings`, in fallback order; `extra` (the MCP client's model) goes last.
-    /// - Throws: for a provider not built yet.
+    /// - Throws: for TLS settings that cannot be loaded.
     public convenience init(_ settings: FathomConfig.LLMSettings, extra: [any ChatModel] = []) throws {
         let models: [any ChatModel] = try settings.ordered.map { model in
             switch model.provider {
             case .openai: return try OpenAICompatibleModel(model)
             case .ollama: return try OllamaModel(model)
-            case .anthropic:
-                throw LLMError.unreachable(
-                    model: model.name, reason: "provider 'anthropic' is not supported yet; use provider: openai with an OpenAI-compatible gateway")
+            case .anthropic: return try AnthropicModel(model)
             }
         }
         self.init(

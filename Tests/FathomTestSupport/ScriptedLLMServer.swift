@@ -12,7 +12,8 @@ public final class ScriptedLLMServer: @unchecked Sendable {
     private let process: Process
 
     /// - Parameters:
-    ///   - flavor: `plain`, `llamacpp` (`/props`) or `vllm` (`max_model_len`), for context-window detection.
+    ///   - flavor: `plain`, `llamacpp` (`/props`) or `vllm` (`max_model_len`), for context-window detection; `ollama` and
+    ///     `anthropic` add those APIs.
     ///   - script: `{"replies": [...], "then": ...}`, as the fixture's docstring describes.
     public convenience init(flavor: String = "plain", context: Int = 8192, apiKey: String? = nil, script: JSONValue? = nil) async throws {
         try self.init(

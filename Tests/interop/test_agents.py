@@ -634,6 +634,34 @@ def test_ollama_provider_runs_the_loop_on_the_native_api(home: Home, tmp_path: P
         ollama.stop()
 
 
+def test_anthropic_provider_runs_the_loop_on_the_messages_api(home: Home, tmp_path: Path):
+    """provider: anthropic speaks /v1/messages: the key in x-api-key, tool_use and tool_result blocks, typed events."""
+    claude = start_scripted_llm(tmp_path / "anthropic", flavor="anthropic", api_key="sk-ant-test-key-0123456789")
+    try:
+        inspector(home)
+        home.write_config("llm:\n  models:\n    - name: claude\n      provider: anthropic\n"
+                          f"      url: {claude.url}\n      model: scripted-model\n      api_key_env: TEST_ANTHROPIC_KEY\n")
+        log = home.root / "app.log"
+        claude.set_script({"replies": [tool_call("read_text_file", path=str(log)),
+                                       {"content": "final: the disk is nearly full."}]})
+        answer = home.ask("Why is the database slow?", "inspector", env=home.env(TEST_ANTHROPIC_KEY="sk-ant-test-key-0123456789"))
+        assert answer.model == "claude", answer.stdout
+        assert answer.stdout.startswith("final: the disk is nearly full."), answer.stdout
+        requests = claude.requests()
+        assert [r["path"] for r in requests] == ["/v1/messages", "/v1/messages"]
+        assert requests[0]["x-api-key"] == "sk-ant-test-key-0123456789" and requests[0]["authorization"] is None
+        first, second = requests[0]["body"], requests[1]["body"]
+        assert PERSONA in first["system"] and first["stream"] is True and first["max_tokens"] > 0
+        turns = second["messages"]
+        assert [t["role"] for t in turns] == ["user", "assistant", "user"]
+        assert turns[1]["content"][-1]["type"] == "tool_use" and turns[1]["content"][-1]["input"] == {"path": str(log)}
+        result = turns[2]["content"][0]
+        assert result["type"] == "tool_result" and result["tool_use_id"] == turns[1]["content"][-1]["id"]
+        assert result["content"].startswith('<tool_output tool="read_text_file" status="ok">')
+    finally:
+        claude.stop()
+
+
 def test_a_run_killed_mid_way_keeps_its_steps(home: Home, llm: ScriptedLLM):
     """kill -9 while the model thinks: the run and the steps done so far are on disk, marked running, and the store
     still works."""

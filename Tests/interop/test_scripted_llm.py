@@ -1,7 +1,8 @@
 """The scripted OpenAI-compatible server (fixtures/scripted_llm_server.py), judged by the official
 `openai` Python client: if that client reads its replies, streams, tool calls and errors, the agent
 tests that script it exercise the same wire format a real provider sends. Its flavor ollama (Ollama's
-native /api/chat, /api/tags, /api/show) is judged the same way by the official `ollama` client."""
+native /api/chat, /api/tags, /api/show) is judged the same way by the official `ollama` client, and its
+flavor anthropic (Anthropic's Messages API) by the official `anthropic` client."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import socket
 import time
 from pathlib import Path
 
+import anthropic
 import httpx  # the transport the ollama client raises through
 import httpx2
 import ollama
@@ -502,3 +504,293 @@ def test_ollama_api_key(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
         assert [r["authorization"] for r in server.requests()] == [None, f"Bearer {KEY}"]
     finally:
         server.stop()
+
+
+# -- flavor anthropic: Anthropic's Messages API (https://docs.anthropic.com/en/api/messages,
+# https://docs.anthropic.com/en/api/messages-streaming), judged by the official `anthropic` Python client.
+
+SYSTEM = [{"type": "text", "text": "You are terse."}]
+USER = [{"role": "user", "content": "What pods are crashing?"}]
+CLAUDE_TOOLS = [{"name": "pods_list", "description": "List pods",
+                 "input_schema": {"type": "object", "properties": {"namespace": {"type": "string"}}}}]
+
+
+@pytest.fixture(scope="module")
+def anthropic_llm(tmp_path_factory: pytest.TempPathFactory):
+    server = start_scripted_llm(tmp_path_factory.mktemp("scripted-anthropic"), flavor="anthropic", api_key=KEY,
+                                context=200000, model="claude-scripted-4")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _no_anthropic_environment(monkeypatch: pytest.MonkeyPatch):
+    # The client would otherwise take credentials, headers or a base URL from these.
+    for name in ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_BASE_URL", "ANTHROPIC_CUSTOM_HEADERS",
+                 "ANTHROPIC_PROFILE", "ANTHROPIC_CONFIG_DIR"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def claude(server: ScriptedLLM, key: str = KEY, timeout: float = 10) -> anthropic.Anthropic:
+    # max_retries=0: the client would otherwise retry 429/5xx/529 and eat the next scripted replies.
+    return anthropic.Anthropic(base_url=server.url, api_key=key, max_retries=0, timeout=timeout)
+
+
+def test_anthropic_text_message(anthropic_llm: ScriptedLLM):
+    anthropic_llm.set_script({"replies": [{"content": "Two pods are crashing."}]})
+    reply = claude(anthropic_llm).messages.create(
+        model="claude-scripted-4", max_tokens=1024, system=SYSTEM, messages=USER, tools=CLAUDE_TOOLS,
+        tool_choice={"type": "auto"}, stop_sequences=["</answer>"],
+        extra_body={"temperature": 0})  # anthropic 2.12 has no temperature argument; the body still carries it
+    assert isinstance(reply, anthropic.types.Message)
+    assert reply.id.startswith("msg_") and reply.type == "message" and reply.role == "assistant"
+    assert reply.model == "claude-scripted-4" and reply.stop_reason == "end_turn" and reply.stop_sequence is None
+    [block] = reply.content
+    assert block.type == "text" and block.text == "Two pods are crashing."
+    assert reply.usage.output_tokens == 6 and reply.usage.input_tokens > 0
+    assert reply._request_id and reply._request_id.startswith("req_")
+    [seen] = anthropic_llm.requests()
+    # anthropic 2.12 sends the API key as a bearer token; x-api-key (the documented header) is tested with httpx2.
+    assert seen["path"] == "/v1/messages" and seen["authorization"] == f"Bearer {KEY}" and seen["x-api-key"] is None
+    assert seen["anthropic-version"]  # the client's own version date
+    body = seen["body"]
+    assert body["system"] == SYSTEM and body["messages"] == USER and body["tools"] == CLAUDE_TOOLS
+    assert body["max_tokens"] == 1024 and body["tool_choice"] == {"type": "auto"} and body["temperature"] == 0
+    assert body["stop_sequences"] == ["</answer>"] and "stream" not in body
+
+
+def test_anthropic_tool_use_blocks(anthropic_llm: ScriptedLLM):
+    calls = [{"name": "pods_list", "arguments": {"namespace": "shop", "label_selector": "app=checkout"}},
+             {"name": "events_list", "arguments": "{\"namespace\": \"shop\"}"},   # a JSON string goes out as an object
+             {"name": "logs_get", "arguments": "{\"pod\": \"checkout"}]          # not JSON: input {}
+    anthropic_llm.set_script({"replies": [
+        {"content": "Let me check.", "tool_calls": calls},
+        {"content": "cut", "finish_reason": "length"},
+        {"content": "done", "finish_reason": "stop_sequence"},
+    ]})
+    c = claude(anthropic_llm)
+    reply = c.messages.create(model="m", max_tokens=512, messages=USER, tools=CLAUDE_TOOLS, tool_choice={"type": "any"})
+    assert reply.stop_reason == "tool_use"
+    assert [b.type for b in reply.content] == ["text", "tool_use", "tool_use", "tool_use"]
+    assert reply.content[0].text == "Let me check."
+    uses = reply.content[1:]
+    assert all(isinstance(u, anthropic.types.ToolUseBlock) for u in uses)
+    assert [(u.id, u.name, u.input) for u in uses] == [
+        ("toolu_1", "pods_list", {"namespace": "shop", "label_selector": "app=checkout"}),
+        ("toolu_2", "events_list", {"namespace": "shop"}),
+        ("toolu_3", "logs_get", {}),
+    ]
+    assert c.messages.create(model="m", max_tokens=3, messages=USER).stop_reason == "max_tokens"
+    stopped = c.messages.create(model="m", max_tokens=64, messages=USER, stop_sequences=["</answer>", "STOP"])
+    assert stopped.stop_reason == "stop_sequence" and stopped.stop_sequence == "</answer>"
+
+
+def test_anthropic_history_with_tool_results(anthropic_llm: ScriptedLLM):
+    anthropic_llm.set_script({"replies": [{"content": "checkout is crashing"}]})
+    history = [*USER,
+               {"role": "assistant", "content": [
+                   {"type": "text", "text": "Checking."},
+                   {"type": "tool_use", "id": "toolu_9", "name": "pods_list", "input": {"namespace": "shop"}}]},
+               {"role": "user", "content": [
+                   {"type": "tool_result", "tool_use_id": "toolu_9",
+                    "content": [{"type": "text", "text": "checkout CrashLoopBackOff"}], "is_error": False}]}]
+    c = claude(anthropic_llm)
+    assert c.messages.create(model="m", max_tokens=64, system="Be terse.", messages=history).content[0].text == "checkout is crashing"
+    assert anthropic_llm.requests()[0]["body"]["messages"] == history
+    # The API's own pairing rules, checked before a reply is taken.
+    unanswered = [*history[:2], {"role": "user", "content": "and now?"}]
+    with pytest.raises(anthropic.BadRequestError) as missing:
+        c.messages.create(model="m", max_tokens=64, messages=unanswered)
+    assert missing.value.status_code == 400 and missing.value.body["error"]["type"] == "invalid_request_error"
+    assert "tool_use` ids were found without `tool_result` blocks immediately after: toolu_9" in missing.value.message
+    stray = [*USER, {"role": "assistant", "content": "ok"},
+             {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_7", "content": "x"}]}]
+    with pytest.raises(anthropic.BadRequestError) as unexpected:
+        c.messages.create(model="m", max_tokens=64, messages=stray)
+    assert "unexpected `tool_use_id` found in `tool_result` blocks: toolu_7" in unexpected.value.message
+    with pytest.raises(anthropic.BadRequestError) as bad_choice:
+        c.messages.create(model="m", max_tokens=64, messages=USER, tools=CLAUDE_TOOLS, tool_choice={"type": "some"})
+    assert "tool_choice" in bad_choice.value.message
+    assert c.messages.create(model="m", max_tokens=64, messages=USER).content[0].text == "checkout is crashing"
+
+
+def test_anthropic_stream_accumulates_text_and_tool_input(anthropic_llm: ScriptedLLM):
+    text = "The checkout pod is in CrashLoopBackOff: payment gateway timeout. ✓"
+    anthropic_llm.set_script({"replies": [
+        {"content": text, "tool_calls": [{"name": "pods_list", "arguments": {"namespace": "shop", "labels": ["a", "b"]}},
+                                         {"name": "events_list", "arguments": {}}],
+         "usage": {"prompt_tokens": 120, "completion_tokens": 30}},
+    ]})
+    c = claude(anthropic_llm)
+    with c.messages.stream(model="m", max_tokens=512, messages=USER, tools=CLAUDE_TOOLS) as stream:
+        pieces = list(stream.text_stream)
+        final = stream.get_final_message()
+    assert "".join(pieces) == text and len(pieces) > 10 and all(3 <= len(p) <= 5 for p in pieces[:-1])
+    assert final.stop_reason == "tool_use" and final.stop_sequence is None
+    assert final.usage.input_tokens == 120 and final.usage.output_tokens == 30
+    assert [b.type for b in final.content] == ["text", "tool_use", "tool_use"] and final.content[0].text == text
+    assert (final.content[1].id, final.content[1].name, final.content[1].input) == (
+        "toolu_1", "pods_list", {"namespace": "shop", "labels": ["a", "b"]})
+    assert (final.content[2].name, final.content[2].input) == ("events_list", {})
+    events = list(c.messages.create(model="m", max_tokens=512, messages=USER, stream=True))
+    kinds = [e.type for e in events]  # the client drops ping itself
+    assert kinds[0] == "message_start" and kinds[-2:] == ["message_delta", "message_stop"]
+    assert events[0].message.content == [] and events[0].message.usage.input_tokens == 120
+    assert kinds.count("content_block_start") == kinds.count("content_block_stop") == 3
+    json_deltas = [e.delta for e in events if e.type == "content_block_delta" and e.delta.type == "input_json_delta"]
+    assert json_deltas[0].partial_json == "" and len(json_deltas) > 5
+    assert events[-2].delta.stop_reason == "tool_use" and events[-2].usage.output_tokens == 30
+    assert all(r["body"]["stream"] is True for r in anthropic_llm.requests())
+
+
+def test_anthropic_stream_wire_format(anthropic_llm: ScriptedLLM):
+    anthropic_llm.set_script({"replies": [{"tool_calls": [{"name": "pods_list", "arguments": {"namespace": "shop"}}]}]})
+    headers = {"x-api-key": KEY, "anthropic-version": "2023-06-01"}
+    request = {"model": "m", "max_tokens": 64, "messages": USER, "stream": True}
+    with httpx2.Client() as http:
+        for _ in range(2):  # the same keep-alive connection serves the next request
+            with http.stream("POST", f"{anthropic_llm.url}/v1/messages", json=request, headers=headers) as response:
+                assert response.status_code == 200 and response.headers["request-id"].startswith("req_")
+                assert response.headers["content-type"].startswith("text/event-stream")
+                assert response.headers["transfer-encoding"] == "chunked"
+                text = response.read().decode()
+    events = [block.split("\n") for block in text.split("\n\n") if block]
+    assert all(len(e) == 2 and e[0].startswith("event: ") and e[1].startswith("data: ") for e in events)
+    named = [(e[0][7:], json.loads(e[1][6:])) for e in events]
+    assert all(name == data["type"] for name, data in named), "the SSE event name matches the JSON type"
+    assert [n for n, _ in named][:3] == ["message_start", "content_block_start", "ping"]
+    assert named[1][1] == {"type": "content_block_start", "index": 0,
+                           "content_block": {"type": "tool_use", "id": "toolu_2", "name": "pods_list", "input": {}}}
+    deltas = [d["delta"] for n, d in named if n == "content_block_delta"]
+    assert deltas[0] == {"type": "input_json_delta", "partial_json": ""}
+    assert json.loads("".join(d["partial_json"] for d in deltas)) == {"namespace": "shop"}
+    assert named[-2] == ("message_delta", {"type": "message_delta", "delta": {"stop_reason": "tool_use", "stop_sequence": None},
+                                           "usage": {"output_tokens": named[-2][1]["usage"]["output_tokens"]}})
+    assert named[-1] == ("message_stop", {"type": "message_stop"})
+
+
+def test_anthropic_errors_surface_as_api_status_errors(anthropic_llm: ScriptedLLM):
+    anthropic_llm.set_script({"replies": [
+        {"status": 429, "headers": {"retry-after": "7"}, "message": "Number of request tokens has exceeded your rate limit"},
+        {"status": 529, "message": "Overloaded"},
+        {"status": 500},
+        {"status": 400, "message": "prompt is too long: 210000 tokens > 200000 maximum"},
+        {"status": 503, "body": "upstream connect error", "content_type": "text/plain"},
+        {"content": "a partial answer that fails", "error_after_chunks": 4},
+        {"content": "unused", "error_after_chunks": 4},
+    ], "then": "error"})
+    c = claude(anthropic_llm)
+    with pytest.raises(anthropic.RateLimitError) as limited:
+        c.messages.create(model="m", max_tokens=64, messages=USER)
+    assert limited.value.status_code == 429 and limited.value.response.headers["retry-after"] == "7"
+    assert limited.value.body == {"type": "error", "error": {"type": "rate_limit_error",
+                                                             "message": "Number of request tokens has exceeded your rate limit"}}
+    with pytest.raises(anthropic.OverloadedError) as overloaded:
+        c.messages.create(model="m", max_tokens=64, messages=USER, stream=True)
+    assert overloaded.value.status_code == 529 and overloaded.value.body["error"]["type"] == "overloaded_error"
+    with pytest.raises(anthropic.InternalServerError) as failed:
+        c.messages.create(model="m", max_tokens=64, messages=USER)
+    assert failed.value.status_code == 500 and failed.value.body["error"]["type"] == "api_error"
+    with pytest.raises(anthropic.BadRequestError) as too_long:
+        c.messages.create(model="m", max_tokens=64, messages=USER)
+    assert too_long.value.status_code == 400 and "prompt is too long" in too_long.value.message
+    with pytest.raises(anthropic.APIStatusError) as unavailable:
+        c.messages.create(model="m", max_tokens=64, messages=USER)
+    assert unavailable.value.status_code == 503 and unavailable.value.response.text == "upstream connect error"
+    got = []
+    with pytest.raises(anthropic.APIStatusError) as midway:
+        with c.messages.stream(model="m", max_tokens=64, messages=USER) as stream:
+            for event in stream:
+                got.append(event.type)
+    assert midway.value.body == {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}
+    assert "message_start" in got and "message_stop" not in got
+    with pytest.raises(anthropic.OverloadedError):
+        c.messages.create(model="m", max_tokens=64, messages=USER)  # error_after_chunks, not streamed: 529
+    with pytest.raises(anthropic.InternalServerError) as used_up:
+        c.messages.create(model="m", max_tokens=64, messages=USER)
+    assert used_up.value.status_code == 500
+
+
+def test_anthropic_auth_version_and_required_fields(anthropic_llm: ScriptedLLM):
+    anthropic_llm.set_script({"replies": [{"content": "authorized"}]})
+    with pytest.raises(anthropic.AuthenticationError) as denied:
+        claude(anthropic_llm, key="sk-wrong").messages.create(model="m", max_tokens=64, messages=USER)
+    assert denied.value.status_code == 401
+    assert denied.value.body == {"type": "error", "error": {"type": "authentication_error", "message": "invalid x-api-key"}}
+    with pytest.raises(anthropic.AuthenticationError):
+        claude(anthropic_llm, key="sk-wrong").models.list()
+    url = f"{anthropic_llm.url}/v1/messages"
+    request = {"model": "m", "max_tokens": 64, "messages": USER}
+    with httpx2.Client() as http:
+        no_key = http.post(url, json=request, headers={"anthropic-version": "2023-06-01"})
+        no_version = http.post(url, json=request, headers={"x-api-key": KEY})
+        no_max_tokens = http.post(url, json={"model": "m", "messages": USER},
+                                  headers={"x-api-key": KEY, "anthropic-version": "2023-06-01"})
+        bearer = http.post(url, json=request, headers={"Authorization": f"Bearer {KEY}", "anthropic-version": "2023-06-01"})
+    assert no_key.status_code == 401 and no_key.json()["error"] == {"type": "authentication_error",
+                                                                     "message": "x-api-key header is required"}
+    assert no_version.status_code == 400 and no_version.json() == {
+        "type": "error", "error": {"type": "invalid_request_error", "message": "anthropic-version: header is required"}}
+    assert no_max_tokens.status_code == 400 and no_max_tokens.json()["error"]["message"] == "max_tokens: Field required"
+    assert bearer.status_code == 200 and bearer.json()["content"] == [{"type": "text", "text": "authorized"}]
+    assert claude(anthropic_llm).messages.create(model="m", max_tokens=64, messages=USER).content[0].text == "authorized"
+    assert httpx2.get(f"{anthropic_llm.url}/health").json() == {"status": "ok"}
+
+
+def test_anthropic_models_and_token_count(anthropic_llm: ScriptedLLM):
+    c = claude(anthropic_llm)
+    page = c.models.list()
+    [model] = page.data
+    assert isinstance(model, anthropic.types.ModelInfo) and model.type == "model" and model.id == "claude-scripted-4"
+    assert model.display_name and model.created_at.year == 2025 and model.max_input_tokens == 200000
+    assert page.has_more is False and page.first_id == page.last_id == "claude-scripted-4"
+    assert [m.id for m in c.models.list()] == ["claude-scripted-4"]  # auto-pagination stops
+    assert c.models.retrieve("claude-scripted-4").id == "claude-scripted-4"
+    with pytest.raises(anthropic.NotFoundError) as missing:
+        c.models.retrieve("claude-unknown")
+    assert missing.value.body["error"]["type"] == "not_found_error"
+    counted = c.messages.count_tokens(model="m", system="Be terse.", messages=USER, tools=CLAUDE_TOOLS)
+    assert counted.input_tokens > 10
+    unknown = httpx2.get(f"{anthropic_llm.url}/v1/files", headers={"x-api-key": KEY})
+    assert unknown.status_code == 404 and unknown.json() == {"type": "error", "error": {"type": "not_found_error", "message": "Not Found"}}
+
+
+def test_anthropic_delay_and_broken_streams(anthropic_llm: ScriptedLLM):
+    anthropic_llm.set_script({"replies": [
+        {"raw": "{\"id\": \"msg_x\", \"content\": ["},
+        {"content": "slow", "delay": 2},
+        {"content": "a long answer that will stall midway", "stall_after_chunks": 4},
+        {"content": "a long answer that will be cut midway", "truncate_after_chunks": 4},
+    ]})
+    with httpx2.Client() as http:
+        raw = http.post(f"{anthropic_llm.url}/v1/messages", json={"model": "m", "max_tokens": 8, "messages": USER},
+                        headers={"x-api-key": KEY, "anthropic-version": "2023-06-01"})
+    assert raw.status_code == 200 and raw.text == "{\"id\": \"msg_x\", \"content\": ["
+    started = time.monotonic()
+    with pytest.raises(anthropic.APITimeoutError):
+        claude(anthropic_llm, timeout=0.5).messages.create(model="m", max_tokens=8, messages=USER)
+    assert time.monotonic() - started < 1.9
+    time.sleep(2)  # let the delayed reply finish on the server before the next one is taken
+    # Once the stream has begun, the anthropic client lets its transport's (httpx2) errors through.
+    got = []
+    with pytest.raises(httpx2.ReadTimeout):
+        for event in claude(anthropic_llm, timeout=1).messages.create(model="m", max_tokens=8, messages=USER, stream=True):
+            got.append(event.type)
+    assert got == ["message_start", "content_block_start", "content_block_delta"]  # 4 events, one of them ping
+    got = []
+    with pytest.raises(httpx2.RemoteProtocolError):
+        for event in claude(anthropic_llm).messages.create(model="m", max_tokens=8, messages=USER, stream=True):
+            got.append(event.type)
+    assert len(got) == 3
+
+
+def test_anthropic_flavor_keeps_the_openai_endpoint(anthropic_llm: ScriptedLLM):
+    anthropic_llm.set_script({"replies": [{"content": "compat"}, {"content": "native"}]})
+    assert client(anthropic_llm).chat.completions.create(model="m", messages=MESSAGES).choices[0].message.content == "compat"
+    assert claude(anthropic_llm).messages.create(model="m", max_tokens=8, messages=USER).content[0].text == "native"
+    seen = anthropic_llm.requests()
+    assert [r["path"] for r in seen] == ["/v1/chat/completions", "/v1/messages"]
+    assert all(r["authorization"] == f"Bearer {KEY}" for r in seen)
+    assert seen[0]["anthropic-version"] is None and seen[1]["anthropic-version"]
+    with pytest.raises(openai.AuthenticationError):
+        client(anthropic_llm, key="sk-wrong").chat.completions.create(model="m", messages=MESSAGES)
