@@ -14,8 +14,29 @@ struct ExecutionAgent {
     /// Model turns with a malformed call each, before the model is given up on.
     static let maxMalformedTurns = 2
 
+    /// Tool calls already made in this run, in order, so the playbook neither repeats nor loses them.
+    struct Evidence {
+        struct Call {
+            var tool: String
+            var arguments: JSONValue
+            var text: String
+            var ok: Bool
+        }
+
+        private(set) var calls: [Call] = []
+
+        static func signature(_ tool: String, _ arguments: JSONValue) -> String { tool + " " + arguments.encodedString() }
+
+        func find(_ tool: String, _ arguments: JSONValue) -> Call? {
+            let wanted = Self.signature(tool, arguments)
+            return calls.first { Self.signature($0.tool, $0.arguments) == wanted }
+        }
+
+        mutating func add(_ call: Call) { calls.append(call) }
+    }
+
     func answer(_ question: String) async -> (AgentAnswer.Mode, String) {
-        var gathered: [String: (text: String, ok: Bool)] = [:]
+        var gathered = Evidence()
         do {
             return try await react(question, gathered: &gathered)
         } catch {
@@ -27,7 +48,7 @@ struct ExecutionAgent {
     }
 
     /// The model-driven loop. Throws whatever ends it early: ``LLMError``, ``BudgetExceeded`` or ``AgentLoopError``.
-    private func react(_ question: String, gathered: inout [String: (text: String, ok: Bool)]) async throws -> (AgentAnswer.Mode, String) {
+    private func react(_ question: String, gathered: inout Evidence) async throws -> (AgentAnswer.Mode, String) {
         guard run.hasModel else { throw LLMError.noModel }
         let tools = run.tools(for: agent)
         let specs = tools.map { ToolSpec(name: $0.name, description: $0.description, parameters: $0.inputSchema) }
@@ -64,16 +85,16 @@ struct ExecutionAgent {
                     output = ("Error: \(problem). Call one of the offered tools with a JSON object of arguments.", false)
                 } else {
                     let arguments = (try? call.arguments()) ?? .object([:])
-                    let signature = call.name + " " + arguments.encodedString()
+                    let signature = Evidence.signature(call.name, arguments)
                     repeats[signature, default: 0] += 1
                     if repeats[signature, default: 0] > Self.maxRepeats {
                         throw AgentLoopError.loop(tool: call.name, times: Self.maxRepeats + 1)
                     }
-                    if let earlier = gathered[signature] {
-                        output = earlier
+                    if let earlier = gathered.find(call.name, arguments) {
+                        output = (earlier.text, earlier.ok)
                     } else {
                         output = await run.callTool(call.name, arguments: arguments, for: agent)
-                        gathered[signature] = output
+                        gathered.add(.init(tool: call.name, arguments: arguments, text: output.text, ok: output.ok))
                     }
                 }
                 let framed = ToolOutputFrame.wrap(tool: call.name, text: output.text, ok: output.ok, maxBytes: ContextFit.toolOutputBytes(window: window))
@@ -110,7 +131,7 @@ struct ExecutionAgent {
     }
 
     /// The deterministic path: each playbook call in order (reusing what the model already fetched), as facts.
-    private func playbook(_ question: String, gathered: [String: (text: String, ok: Bool)]) async -> String {
+    private func playbook(_ question: String, gathered: Evidence) async -> String {
         var sections: [String] = []
         var used: Set<String> = []
         var unavailable: [String] = []
@@ -120,20 +141,18 @@ struct ExecutionAgent {
                 continue
             }
             let arguments = Self.fill(step.arguments, question: question)
-            let signature = step.tool + " " + arguments.encodedString()
-            used.insert(signature)
+            used.insert(Evidence.signature(step.tool, arguments))
             let output: (text: String, ok: Bool)
-            if let earlier = gathered[signature] {
-                output = earlier
+            if let earlier = gathered.find(step.tool, arguments) {
+                output = (earlier.text, earlier.ok)
             } else {
                 output = await run.callTool(step.tool, arguments: arguments, for: agent)
             }
             sections.append(Self.section(step.tool, arguments: arguments, output: output))
         }
         // What the model had fetched before it stopped is evidence too.
-        for (signature, output) in gathered.sorted(by: { $0.key < $1.key }) where !used.contains(signature) {
-            let name = String(signature.prefix { $0 != " " })
-            sections.append(Self.section(name, arguments: (try? JSONParser.parse(String(signature.dropFirst(name.count + 1)))) ?? .null, output: output))
+        for call in gathered.calls where !used.contains(Evidence.signature(call.tool, call.arguments)) {
+            sections.append(Self.section(call.tool, arguments: call.arguments, output: (call.text, call.ok)))
         }
         let skipped = unavailable.isEmpty
             ? "" : "\n\nNot configured here, so not run: \(unavailable.joined(separator: ", ")) (see `fathom doctor`)."

@@ -9,7 +9,7 @@ struct AuditCommand: AsyncParsableCommand {
     @Option(help: "Only calls of this tool.") var tool: String?
 
     func run() async throws {
-        let runtime = try await Runtime(options: options)
+        let runtime = try await Runtime(options: options, connectingExternal: false)
         for record in try await runtime.store.recentAudit(limit: limit, tool: tool) {
             let error = record.error.map { " — \($0.prefix(120))" } ?? ""
             print("\(record.at.formatted(.iso8601)) \(record.client) \(record.tool) \(record.outcome.rawValue) \(record.durationMicroseconds)us \(record.arguments.prefix(200))\(error)")

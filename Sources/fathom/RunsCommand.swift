@@ -16,7 +16,7 @@ struct RunsCommand: AsyncParsableCommand {
         @Option(help: "Only runs of this agent.") var agent: String?
 
         func run() async throws {
-            let runtime = try await Runtime(options: options)
+            let runtime = try await Runtime(options: options, connectingExternal: false)
             for run in try await runtime.store.recentRuns(limit: limit, agent: agent) {
                 let mode = run.mode.map { " \($0)" } ?? ""
                 print("\(run.id) \(run.startedAt.formatted(.iso8601)) \(run.agent) \(run.status.rawValue)\(mode) \(run.promptTokens + run.completionTokens) tokens — \(run.question.prefix(80))")
@@ -31,7 +31,7 @@ struct RunsCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let runtime = try await Runtime(options: options)
+            let runtime = try await Runtime(options: options, connectingExternal: false)
             guard let (run, steps) = try await runtime.store.run(id: id) else {
                 throw ValidationError("No run has the id '\(id.prefix(80))'. `fathom runs` lists the newest.")
             }
@@ -46,7 +46,7 @@ struct AgentsCommand: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
-        let runtime = try await Runtime(options: options)
+        let runtime = try await Runtime(options: options, connectingExternal: false)
         let outcome = await runtime.registry.call("list_agents", arguments: nil, context: .init(client: "cli"))
         if case .result(let result) = outcome { print(result.text) }
     }

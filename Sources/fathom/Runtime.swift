@@ -26,15 +26,17 @@ struct Runtime: Sendable {
     /// ask another agent through a tool.
     let agents: AgentEngine
 
-    /// - Parameter observer: told of every tool call (metrics, in `serve`).
-    init(options: GlobalOptions, observer: ToolRegistry.CallObserver? = nil) async throws {
+    /// - Parameters:
+    ///   - observer: told of every tool call (metrics, in `serve`).
+    ///   - connectingExternal: false for commands that call no tool (`audit`, `runs`), which then start no other server.
+    init(options: GlobalOptions, observer: ToolRegistry.CallObserver? = nil, connectingExternal: Bool = true) async throws {
         let config = try Self.loadConfig(options)
         let stateDirectory = config.stateDirectory.hasPrefix("/")
             ? config.stateDirectory : (config.home as NSString).appendingPathComponent(config.stateDirectory)
         let store = try SQLiteStore(directory: stateDirectory)
         try self.init(
             config: config, store: store, audit: AuditLog(store: store), cursors: ResultCursors(),
-            external: await ExternalServers.connect(config.external), observer: observer)
+            external: connectingExternal ? await ExternalServers.connect(config.external) : .none, observer: observer)
     }
 
     private init(

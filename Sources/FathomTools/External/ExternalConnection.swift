@@ -9,11 +9,14 @@ actor ExternalConnection {
     let server: FathomConfig.ExternalServer
     private let client: Client
     private var process: Process?
+    /// The write end of the server's stdin: closing it is the polite way to stop a stdio server.
+    private var stdin: FileHandle?
 
-    private init(server: FathomConfig.ExternalServer, client: Client, process: Process?) {
+    private init(server: FathomConfig.ExternalServer, client: Client, process: Process?, stdin: FileHandle? = nil) {
         self.server = server
         self.client = client
         self.process = process
+        self.stdin = stdin
     }
 
     /// Starts or reaches the server and completes the MCP handshake, within the server's timeout.
@@ -22,7 +25,7 @@ actor ExternalConnection {
         switch server.transport {
         case .stdio(let command, let environment, let directory):
             let process = Process()
-            process.executableURL = URL(fileURLWithPath: try Self.resolve(command[0]))
+            process.executableURL = URL(fileURLWithPath: try Self.resolve(command[0], server: server.name))
             process.arguments = Array(command.dropFirst())
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
             if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
@@ -36,10 +39,10 @@ actor ExternalConnection {
             } catch {
                 throw ExternalError.unreachable(server: server.name, reason: "\(command[0]) could not be started: \(error.localizedDescription)")
             }
-            let transport = StdioTransport(
+            let transport = StdioServerTransport(
                 input: FileDescriptor(rawValue: output.fileHandleForReading.fileDescriptor),
-                output: FileDescriptor(rawValue: input.fileHandleForWriting.fileDescriptor))
-            let connection = ExternalConnection(server: server, client: client, process: process)
+                output: FileDescriptor(rawValue: input.fileHandleForWriting.fileDescriptor), server: server.name)
+            let connection = ExternalConnection(server: server, client: client, process: process, stdin: input.fileHandleForWriting)
             do {
                 _ = try await Deadline.run(seconds: server.timeoutSeconds, timeout: ExternalError.timedOut(server: server.name, seconds: server.timeoutSeconds)) {
                     try await client.connect(transport: transport)
@@ -64,11 +67,11 @@ actor ExternalConnection {
     }
 
     /// A program name without a slash is looked up in PATH, as a shell would.
-    private static func resolve(_ program: String) throws -> String {
+    private static func resolve(_ program: String, server: String) throws -> String {
         if program.contains("/") { return program }
         let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
         guard let found = paths.map({ "\($0)/\(program)" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw ExternalError.unreachable(server: program, reason: "\(program) is not in PATH")
+            throw ExternalError.unreachable(server: server, reason: "\(program) is not in PATH")
         }
         return found
     }
@@ -90,10 +93,24 @@ actor ExternalConnection {
 
     /// One call; the server's own failure comes back as an error result, as MCP intends.
     func call(_ name: String, arguments: JSONValue) async throws -> ToolResult {
+        if let process, !process.isRunning {
+            throw ExternalError.unreachable(server: server.name, reason: "the server exited (status \(process.terminationStatus)); Fathom reconnects at its next start")
+        }
         let values = try JSONDecoder().decode([String: MCP.Value].self, from: Data(JSONWriter.write(arguments)))
         let (seconds, late) = (server.timeoutSeconds, ExternalError.timedOut(server: server.name, seconds: server.timeoutSeconds))
-        let (content, isError) = try await Deadline.run(seconds: seconds, timeout: late) { [client] in
-            try await client.callTool(name: name, arguments: values)
+        let content: [MCP.Tool.Content]
+        let isError: Bool?
+        do {
+            (content, isError) = try await Deadline.run(seconds: seconds, timeout: late) { [client] in
+                try await client.callTool(name: name, arguments: values)
+            }
+        } catch let error as ExternalError {
+            throw error
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            // The server went away (it crashed, or closed the connection): say so, not the transport's words.
+            throw ExternalError.unreachable(server: server.name, reason: "the call of \(name) failed: \(error)")
         }
         let blocks: [ToolResult.Content] = content.map { block in
             switch block {
@@ -107,13 +124,28 @@ actor ExternalConnection {
         return ToolResult(content: blocks, isError: isError ?? false)
     }
 
+    /// Lets the client go (one that does not within 2 s is left behind rather than holding Fathom), then stops a server
+    /// Fathom started: end of input, then SIGTERM, then SIGKILL, a second or two apart (a child of Foundation's
+    /// `Process` may start with SIGTERM blocked).
     func close() async {
-        await client.disconnect()
-        if let process, process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
+        _ = try? await Deadline.run(seconds: 2, timeout: CancellationError()) { [client] in await client.disconnect() }
+        if let process {
+            try? stdin?.close()
+            if await !Self.exits(process, within: .seconds(2)) {
+                process.terminate()
+                if await !Self.exits(process, within: .seconds(1)) { kill(process.processIdentifier, SIGKILL) }
+            }
         }
         process = nil
+        stdin = nil
+    }
+
+    private static func exits(_ process: Process, within limit: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while process.isRunning && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return !process.isRunning
     }
 }
 

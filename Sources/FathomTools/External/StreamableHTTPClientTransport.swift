@@ -31,7 +31,8 @@ actor StreamableHTTPClientTransport: Transport {
     func connect() async throws {}
 
     func disconnect() async {
-        continuation.finish()
+        // An error, not a plain finish: the SDK's client restarts its receive loop on a finished stream.
+        continuation.finish(throwing: CancellationError())
         guard let sessionID else { return }
         var request = HTTPClientRequest(url: url)
         request.method = .DELETE
