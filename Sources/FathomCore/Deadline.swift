@@ -9,22 +9,29 @@ public enum Deadline {
         seconds: Double, timeout: @autoclosure () -> any Error, _ work: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         let late = Late(timeout())
+        return try await first(work, {
+            try? await Task.sleep(for: .seconds(seconds))
+            try Task.checkCancellation()
+            throw late.error
+        })
+    }
+
+    /// The result (or error) of whichever finishes first; the others are cancelled and not waited for.
+    public static func first<T: Sendable>(_ works: (@Sendable () async throws -> T)...) async throws -> T {
         let outcome = Outcome<T>()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
                 outcome.start(continuation)
-                let task = Task {
-                    do {
-                        outcome.finish(.success(try await work()))
-                    } catch {
-                        outcome.finish(.failure(error))
+                let tasks = works.map { work in
+                    Task {
+                        do {
+                            outcome.finish(.success(try await work()))
+                        } catch {
+                            outcome.finish(.failure(error))
+                        }
                     }
                 }
-                let timer = Task {
-                    try? await Task.sleep(for: .seconds(seconds))
-                    if outcome.finish(.failure(late.error)) { task.cancel() }
-                }
-                outcome.own(task, timer)
+                outcome.own(tasks)
             }
         } onCancel: {
             outcome.finish(.failure(CancellationError()))
@@ -60,7 +67,7 @@ public enum Deadline {
             if let early { continuation.resume(with: early) }
         }
 
-        func own(_ tasks: Task<Void, Never>...) {
+        func own(_ tasks: [Task<Void, Never>]) {
             let cancel = state.withLock { state -> Bool in
                 state.tasks += tasks
                 return state.done

@@ -85,12 +85,8 @@ enum AnthropicWire {
                     if accumulator.done { break stream }
                 }
             }
-        } catch let error as LLMError {
-            throw error
-        } catch is CancellationError {
-            throw CancellationError()
         } catch {
-            throw LLMError.malformedReply(model: model, reason: "the stream broke off before the reply was complete (\(String(describing: error).prefix(120)))")
+            throw LLMFailure.streamFailure(error, model: model)
         }
         return try accumulator.reply()
     }

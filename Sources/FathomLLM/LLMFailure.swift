@@ -27,6 +27,15 @@ enum LLMFailure {
         return LLMError.unreachable(model: model, reason: "\(url): \(text.prefix(200))")
     }
 
+    /// What went wrong while a reply streamed: the server answered, so a broken body is an incomplete reply, not an
+    /// unreachable server.
+    static func streamFailure(_ error: any Error, model: String) -> any Error {
+        if error is LLMError || error is CancellationError { return error }
+        if let error = error as? ServerSentEventParser.LineTooLong { return LLMError.malformedReply(model: model, reason: error.description) }
+        return LLMError.malformedReply(
+            model: model, reason: "the stream broke off before the reply was complete (\(String(describing: error).prefix(120)))")
+    }
+
     /// The `error.message` of an OpenAI-style error body (or Ollama's `error` string), else the body's start.
     static func serverMessage(_ body: String) -> String {
         if let value = try? JSONParser.parse(body) {

@@ -58,12 +58,8 @@ enum OllamaWire {
                 }
             }
             if !pending.isEmpty { try accumulator.add(pending[...], onToken: onToken) }
-        } catch let error as LLMError {
-            throw error
-        } catch is CancellationError {
-            throw CancellationError()
         } catch {
-            throw LLMError.malformedReply(model: model, reason: "the stream broke off before the reply was complete (\(String(describing: error).prefix(120)))")
+            throw LLMFailure.streamFailure(error, model: model)
         }
         guard accumulator.done else {
             throw LLMError.malformedReply(model: model, reason: "the stream ended before the reply was complete")

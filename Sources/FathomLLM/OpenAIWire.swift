@@ -86,15 +86,8 @@ enum OpenAIWire {
                 }
             }
             if !accumulator.done, let data = parser.finish(), data != "[DONE]" { try accumulator.add(data, onToken: onToken) }
-        } catch let error as LLMError {
-            throw error
-        } catch let error as ServerSentEventParser.LineTooLong {
-            throw LLMError.malformedReply(model: model, reason: error.description)
-        } catch is CancellationError {
-            throw CancellationError()
         } catch {
-            // The server answered and then the body broke off: its reply is incomplete, not its address wrong.
-            throw LLMError.malformedReply(model: model, reason: "the stream broke off before the reply was complete (\(String(describing: error).prefix(120)))")
+            throw LLMFailure.streamFailure(error, model: model)
         }
         return try accumulator.reply()
     }

@@ -37,7 +37,7 @@ from typing import Any
 import mcp_types as types
 import pytest
 
-from conftest import CLIENT_NAME, Workspace, open_session, text_of
+from conftest import CLIENT_NAME, Approver, Workspace, open_session, text_of
 from realparts import ScriptedLLM, free_port, start_scripted_llm, wait_for
 
 CLI_TIMEOUT = 60
@@ -231,22 +231,6 @@ def audit_outcomes(lines: list[str], tool: str) -> list[str]:
     """The outcome column of `fathom audit` rows (`AT CLIENT TOOL OUTCOME DURATION ARGS — ERROR`), oldest first."""
     rows = [line.split() for line in lines]
     return [row[3] for row in reversed(rows) if len(row) > 3 and row[2] == tool]
-
-
-class Approver:
-    """An elicitation callback that answers every question with one action and keeps the questions."""
-
-    def __init__(self, action: str):
-        self.action = action
-        self.requests: list[Any] = []
-
-    async def __call__(self, context: Any, params: Any) -> types.ElicitResult:
-        self.requests.append(params)
-        if self.action != "accept":
-            return types.ElicitResult(action=self.action)
-        schema = getattr(params, "requested_schema", None) or {}
-        answer = {key: True for key, field in (schema.get("properties") or {}).items() if field.get("type") == "boolean"}
-        return types.ElicitResult(action="accept", content=answer)
 
 
 # --- 1. read tools over MCP, from a stdio and an HTTP server ---------------------------------------

@@ -11,12 +11,17 @@ actor ExternalConnection {
     private var process: Process?
     /// The write end of the server's stdin: closing it is the polite way to stop a stdio server.
     private var stdin: FileHandle?
+    /// A stdio server's transport, which says when the server's output ends.
+    private let stdio: StdioServerTransport?
 
-    private init(server: FathomConfig.ExternalServer, client: Client, process: Process?, stdin: FileHandle? = nil) {
+    private init(
+        server: FathomConfig.ExternalServer, client: Client, process: Process? = nil, stdin: FileHandle? = nil, stdio: StdioServerTransport? = nil
+    ) {
         self.server = server
         self.client = client
         self.process = process
         self.stdin = stdin
+        self.stdio = stdio
     }
 
     /// Starts or reaches the server and completes the MCP handshake, within the server's timeout.
@@ -42,7 +47,8 @@ actor ExternalConnection {
             let transport = StdioServerTransport(
                 input: FileDescriptor(rawValue: output.fileHandleForReading.fileDescriptor),
                 output: FileDescriptor(rawValue: input.fileHandleForWriting.fileDescriptor), server: server.name)
-            let connection = ExternalConnection(server: server, client: client, process: process, stdin: input.fileHandleForWriting)
+            let connection = ExternalConnection(
+                server: server, client: client, process: process, stdin: input.fileHandleForWriting, stdio: transport)
             do {
                 _ = try await Deadline.run(seconds: server.timeoutSeconds, timeout: ExternalError.timedOut(server: server.name, seconds: server.timeoutSeconds)) {
                     try await client.connect(transport: transport)
@@ -62,7 +68,7 @@ actor ExternalConnection {
                 let reason = "\(error)".localizedCaseInsensitiveContains("refused") ? "connection refused" : "\(error)"
                 throw ExternalError.unreachable(server: server.name, reason: "\(url): \(reason)")
             }
-            return ExternalConnection(server: server, client: client, process: nil)
+            return ExternalConnection(server: server, client: client)
         }
     }
 
@@ -101,8 +107,10 @@ actor ExternalConnection {
         let content: [MCP.Tool.Content]
         let isError: Bool?
         do {
-            (content, isError) = try await Deadline.run(seconds: seconds, timeout: late) { [client] in
-                try await client.callTool(name: name, arguments: values)
+            (content, isError) = try await Deadline.run(seconds: seconds, timeout: late) { [client, stdio] in
+                guard let stdio else { return try await client.callTool(name: name, arguments: values) }
+                // A stdio server that dies mid-call ends the call then, not at its timeout.
+                return try await Deadline.first({ try await client.callTool(name: name, arguments: values) }, { throw await stdio.end() })
             }
         } catch let error as ExternalError {
             throw error

@@ -16,6 +16,7 @@ actor StdioServerTransport: Transport {
     private var forwarding: Task<Void, Never>?
     /// Why the server's output ended, once it has: later sends fail at once instead of waiting for a reply.
     private var ended: ExternalError?
+    private var waiting: [CheckedContinuation<ExternalError, Never>] = []
 
     init(input: FileDescriptor, output: FileDescriptor, server: String) {
         inner = StdioTransport(input: input, output: output)
@@ -46,7 +47,18 @@ actor StdioServerTransport: Transport {
         continuation.finish(throwing: CancellationError())
     }
 
-    private func end(_ error: ExternalError) { ended = error }
+    private func end(_ error: ExternalError) {
+        ended = error
+        for waiter in waiting { waiter.resume(returning: error) }
+        waiting = []
+    }
+
+    /// Returns once the server's output has ended, with why: a call in flight races this, so it fails when the
+    /// server dies instead of waiting for its timeout.
+    func end() async -> ExternalError {
+        if let ended { return ended }
+        return await withCheckedContinuation { waiting.append($0) }
+    }
 
     func send(_ data: Data) async throws {
         if let ended { throw ended }
