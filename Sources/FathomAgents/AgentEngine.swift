@@ -18,6 +18,8 @@ public final class AgentEngine: Sendable {
     let store: (any Store)?
     let redactor: Redactor
     let knowledge: KnowledgeSearch
+    /// Each agent's `tools:` rules, compiled once: they are checked on every call an agent makes.
+    private let toolRules: [String: [(toolset: Bool, pattern: GlobPattern)]]
 
     /// - Parameters:
     ///   - registry: the tools agents call; the same policy and audit as MCP clients.
@@ -33,6 +35,18 @@ public final class AgentEngine: Sendable {
         self.store = store
         self.redactor = redactor
         self.knowledge = KnowledgeSearch(home: home, denied: deniedFiles)
+        var rules: [String: [(toolset: Bool, pattern: GlobPattern)]] = [:]
+        for agent in agents {
+            rules[agent.name] = agent.tools.map { rule in
+                rule.hasPrefix("toolset:") ? (true, GlobPattern(String(rule.dropFirst(8)))) : (false, GlobPattern(rule))
+            }
+        }
+        self.toolRules = rules
+    }
+
+    /// Whether `agent`'s `tools:` name `tool` (by glob, or `toolset:NAME`).
+    func allows(_ agent: AgentSpec, _ tool: ToolDescriptor) -> Bool {
+        (toolRules[agent.name] ?? []).contains { $0.toolset ? $0.pattern.matches(name: tool.toolset) : $0.pattern.matches(name: tool.name) }
     }
 
     public func agent(named name: String) -> AgentSpec? { agents.first { $0.name == name } }

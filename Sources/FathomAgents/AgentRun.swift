@@ -19,13 +19,7 @@ struct AgentRun: Sendable {
 
     /// The tools `agent` may call: its globs (or `toolset:NAME`), then policy for this client.
     func tools(for agent: AgentSpec) -> [ToolDescriptor] {
-        engine.registry.descriptors(client: client, agent: agent.name).filter { Self.allows(agent, $0) }
-    }
-
-    static func allows(_ agent: AgentSpec, _ tool: ToolDescriptor) -> Bool {
-        agent.tools.contains { rule in
-            rule.hasPrefix("toolset:") ? GlobPattern(String(rule.dropFirst(8))).matches(name: tool.toolset) : GlobPattern(rule).matches(name: tool.name)
-        }
+        engine.registry.descriptors(client: client, agent: agent.name).filter { engine.allows(agent, $0) }
     }
 
     /// One tool call through the registry (policy, validation, approval, audit), journaled.
@@ -39,7 +33,7 @@ struct AgentRun: Sendable {
             await events.onStep("tool \(name) → skipped: not configured")
             return (text, false)
         }
-        guard Self.allows(agent, descriptor) else {
+        guard engine.allows(agent, descriptor) else {
             let text = "\(name) is not one of agent \(agent.name)'s tools (\(agent.tools.joined(separator: ", ")))."
             await journal.step(.tool, name: name, input: arguments.encodedString(), output: text, outcome: "denied", started: started)
             await events.onStep("tool \(name) \(shown) → refused: not one of the agent's tools")

@@ -21,18 +21,20 @@ struct ExecutionAgent {
             var arguments: JSONValue
             var text: String
             var ok: Bool
+            var signature: String { Evidence.signature(tool, arguments) }
         }
 
         private(set) var calls: [Call] = []
+        private var bySignature: [String: Int] = [:]
 
         static func signature(_ tool: String, _ arguments: JSONValue) -> String { tool + " " + arguments.encodedString() }
 
-        func find(_ tool: String, _ arguments: JSONValue) -> Call? {
-            let wanted = Self.signature(tool, arguments)
-            return calls.first { Self.signature($0.tool, $0.arguments) == wanted }
-        }
+        func find(_ signature: String) -> Call? { bySignature[signature].map { calls[$0] } }
 
-        mutating func add(_ call: Call) { calls.append(call) }
+        mutating func add(_ call: Call) {
+            bySignature[call.signature] = calls.count
+            calls.append(call)
+        }
     }
 
     func answer(_ question: String) async -> (AgentAnswer.Mode, String) {
@@ -90,7 +92,7 @@ struct ExecutionAgent {
                     if repeats[signature, default: 0] > Self.maxRepeats {
                         throw AgentLoopError.loop(tool: call.name, times: Self.maxRepeats + 1)
                     }
-                    if let earlier = gathered.find(call.name, arguments) {
+                    if let earlier = gathered.find(signature) {
                         output = (earlier.text, earlier.ok)
                     } else {
                         output = await run.callTool(call.name, arguments: arguments, for: agent)
@@ -141,9 +143,10 @@ struct ExecutionAgent {
                 continue
             }
             let arguments = Self.fill(step.arguments, question: question)
-            used.insert(Evidence.signature(step.tool, arguments))
+            let signature = Evidence.signature(step.tool, arguments)
+            used.insert(signature)
             let output: (text: String, ok: Bool)
-            if let earlier = gathered.find(step.tool, arguments) {
+            if let earlier = gathered.find(signature) {
                 output = (earlier.text, earlier.ok)
             } else {
                 output = await run.callTool(step.tool, arguments: arguments, for: agent)
@@ -151,7 +154,7 @@ struct ExecutionAgent {
             sections.append(Self.section(step.tool, arguments: arguments, output: output))
         }
         // What the model had fetched before it stopped is evidence too.
-        for call in gathered.calls where !used.contains(Evidence.signature(call.tool, call.arguments)) {
+        for call in gathered.calls where !used.contains(call.signature) {
             sections.append(Self.section(call.tool, arguments: call.arguments, output: (call.text, call.ok)))
         }
         let skipped = unavailable.isEmpty

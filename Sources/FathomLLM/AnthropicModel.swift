@@ -4,16 +4,12 @@ import FathomTools
 
 /// The Anthropic Messages API (`/v1/messages`): key in `x-api-key`, the system prompt apart from the turns, tool calls
 /// as `tool_use` blocks and their results as `tool_result` blocks in the next user turn, streams as typed events.
-public final class AnthropicModel: ChatModel {
+public final class AnthropicModel: EndpointModel {
     public static let apiVersion = "2023-06-01"
     /// Claude models' window when none is configured; the API has no endpoint that says.
     public static let defaultWindow = 200_000
 
-    private let endpoint: ModelEndpoint
-
-    public var settings: FathomConfig.Model { endpoint.settings }
-    public var name: String { endpoint.name }
-    public var nativeTools: Bool { settings.toolMode == .native }
+    let endpoint: ModelEndpoint
 
     public init(_ settings: FathomConfig.Model, http: HTTPClient = OutboundHTTP.failFastClient) throws {
         endpoint = try ModelEndpoint(settings, http: http)
@@ -24,7 +20,7 @@ public final class AnthropicModel: ChatModel {
     }
 
     public func complete(_ request: ChatRequest, onToken: (@Sendable (String) -> Void)?) async throws -> ChatReply {
-        let prepared = endpoint.capped(nativeTools ? request : ToolCallShim.promptTools(request))
+        let prepared = endpoint.prepared(request)
         let body = AnthropicWire.requestBody(prepared, model: settings.model, stream: onToken != nil)
         return try await endpoint.chat(
             "/v1/messages", body: body, headers: headers, onToken: onToken, whole: AnthropicWire.readReply, streamed: AnthropicWire.readStream)

@@ -76,23 +76,13 @@ enum AnthropicWire {
     }
 
     static func readStream(_ body: HTTPClientResponse.Body, model: String, onToken: @escaping @Sendable (String) -> Void) async throws -> ChatReply {
-        var parser = ServerSentEventParser()
         var accumulator = Accumulator(model: model)
-        do {
-            stream: for try await chunk in body {
-                for data in try parser.feed(chunk.readableBytesView) {
-                    try accumulator.add(data, onToken: onToken)
-                    if accumulator.done { break stream }
-                }
-            }
-        } catch {
-            throw LLMFailure.streamFailure(error, model: model)
-        }
+        try await accumulator.read(body, model: model, onToken: onToken)
         return try accumulator.reply()
     }
 
     /// Blocks by index: text appended, each tool_use's input JSON appended from its `partial_json` pieces.
-    struct Accumulator {
+    struct Accumulator: StreamAccumulating {
         let model: String
         var content = ""
         var calls: [(id: String, name: String, input: String)] = []

@@ -3,6 +3,31 @@ import FathomCore
 import NIOCore
 import NIOSSL
 
+/// A reply that arrives as Server-Sent Events, put together event by event.
+protocol StreamAccumulating {
+    /// Set once the stream said its reply is complete.
+    var done: Bool { get }
+    mutating func add(_ data: String, onToken: (String) -> Void) throws
+}
+
+extension StreamAccumulating {
+    /// Feeds every event of `body` to the accumulator until it is done or the body ends.
+    mutating func read(_ body: HTTPClientResponse.Body, model: String, onToken: (String) -> Void) async throws {
+        var parser = ServerSentEventParser()
+        do {
+            for try await chunk in body {
+                for data in try parser.feed(chunk.readableBytesView) {
+                    try add(data, onToken: onToken)
+                    if done { return }
+                }
+            }
+            if let data = parser.finish() { try add(data, onToken: onToken) }
+        } catch {
+            throw LLMFailure.streamFailure(error, model: model)
+        }
+    }
+}
+
 /// Turns transport errors into ``LLMError`` and runs calls against a deadline.
 enum LLMFailure {
     static func classify(_ error: any Error, model: String, url: String, seconds: Double) -> any Error {

@@ -4,10 +4,11 @@ import FathomTools
 import NIOCore
 import NIOHTTP1
 import NIOSSL
+import Synchronization
 
 /// One model server's HTTP side, shared by the providers: requests with the configured key, headers and TLS; errors
 /// worded as ``LLMError`` with the server's own message; bodies read within a bound.
-struct ModelEndpoint: Sendable {
+final class ModelEndpoint: Sendable {
     /// A reply body larger than this is refused: no sane completion is 8 MiB.
     static let maxReplyBytes = 8 * 1024 * 1024
 
@@ -16,6 +17,7 @@ struct ModelEndpoint: Sendable {
     let root: String
     let tls: TLSConfiguration?
     let http: HTTPClient
+    private let detected = Mutex<Int??>(nil)
 
     init(_ settings: FathomConfig.Model, http: HTTPClient) throws {
         self.settings = settings
@@ -26,11 +28,25 @@ struct ModelEndpoint: Sendable {
 
     var name: String { settings.name }
 
-    /// The request with its reply capped at the model's `max_output_tokens`.
-    func capped(_ request: ChatRequest) -> ChatRequest {
-        var copy = request
+    var nativeTools: Bool { settings.toolMode == .native }
+
+    /// The request as this model takes it: tools in the prompt when it has no tool support (`tool_mode: prompt`), and
+    /// the reply capped at its `max_output_tokens`.
+    func prepared(_ request: ChatRequest) -> ChatRequest {
+        var copy = nativeTools ? request : ToolCallShim.promptTools(request)
         copy.maxTokens = min(request.maxTokens ?? settings.maxOutputTokens, settings.maxOutputTokens)
         return copy
+    }
+
+    /// The configured window, else what `detect` found, remembered once the server answered: a server that is down
+    /// when first asked is asked again next time.
+    /// - Parameter detect: whether the server answered, and the window it reported.
+    func contextWindow(detect: () async -> (answered: Bool, window: Int?)) async -> Int? {
+        if let configured = settings.contextWindow { return configured }
+        if let known = detected.withLock({ $0 }) { return known }
+        let (answered, window) = await detect()
+        if answered { detected.withLock { $0 = .some(window) } }
+        return window
     }
 
     /// Sends one request; a status other than 2xx is thrown as ``LLMError/http(model:status:message:retryAfter:)``.
@@ -83,8 +99,8 @@ struct ModelEndpoint: Sendable {
     func json(_ path: String, body: JSONValue? = nil, headers: [(String, String)] = []) async throws -> JSONValue {
         let seconds = min(settings.timeoutSeconds, 10)
         return try await Deadline.run(seconds: seconds, timeout: LLMError.timedOut(model: name, seconds: seconds)) {
-            let response = try await send(path, body: body.map { JSONWriter.write($0) }, headers: headers)
-            return try JSONParser.parse(try await collect(response.body))
+            let response = try await self.send(path, body: body.map { JSONWriter.write($0) }, headers: headers)
+            return try JSONParser.parse(try await self.collect(response.body))
         }
     }
 
@@ -96,10 +112,21 @@ struct ModelEndpoint: Sendable {
         streamed: @escaping @Sendable (HTTPClientResponse.Body, String, @escaping @Sendable (String) -> Void) async throws -> ChatReply
     ) async throws -> ChatReply {
         let reply = try await Deadline.run(seconds: settings.timeoutSeconds, timeout: LLMError.timedOut(model: name, seconds: settings.timeoutSeconds)) {
-            let response = try await send(path, body: body, headers: headers)
-            if let onToken { return try await streamed(response.body, name, onToken) }
-            return try whole(try await collect(response.body), name)
+            let response = try await self.send(path, body: body, headers: headers)
+            if let onToken { return try await streamed(response.body, self.name, onToken) }
+            return try whole(try await self.collect(response.body), self.name)
         }
         return ToolCallShim.applied(to: reply)
     }
+}
+
+/// A provider over one ``ModelEndpoint``: its name, settings and tool mode come from there.
+protocol EndpointModel: ChatModel {
+    var endpoint: ModelEndpoint { get }
+}
+
+extension EndpointModel {
+    public var settings: FathomConfig.Model { endpoint.settings }
+    public var name: String { endpoint.name }
+    public var nativeTools: Bool { endpoint.nativeTools }
 }

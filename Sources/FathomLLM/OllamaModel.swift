@@ -1,29 +1,23 @@
 import AsyncHTTPClient
 import FathomCore
 import FathomTools
-import Synchronization
 
 /// Ollama's native API: `/api/chat` (NDJSON when streaming), `/api/show` for the context window, `/api/tags` for
 /// `doctor`. Native rather than Ollama's `/v1` because only here can `num_ctx` be set: without it Ollama cuts every
 /// prompt to its small default window, silently.
-public final class OllamaModel: ChatModel {
+public final class OllamaModel: EndpointModel {
     /// The window asked for when none is configured: the model's own, at most this, so a 128k model does not make
     /// Ollama allocate a 128k-token cache on a laptop.
     public static let defaultMaxWindow = 8192
 
-    private let endpoint: ModelEndpoint
-    private let detectedWindow = Mutex<Int??>(nil)
-
-    public var settings: FathomConfig.Model { endpoint.settings }
-    public var name: String { endpoint.name }
-    public var nativeTools: Bool { settings.toolMode == .native }
+    let endpoint: ModelEndpoint
 
     public init(_ settings: FathomConfig.Model, http: HTTPClient = OutboundHTTP.failFastClient) throws {
         endpoint = try ModelEndpoint(settings, http: http)
     }
 
     public func complete(_ request: ChatRequest, onToken: (@Sendable (String) -> Void)?) async throws -> ChatReply {
-        let prepared = endpoint.capped(nativeTools ? request : ToolCallShim.promptTools(request))
+        let prepared = endpoint.prepared(request)
         let window = await contextWindow()
         let body = OllamaWire.requestBody(prepared, model: settings.model, numCtx: window, stream: onToken != nil)
         return try await endpoint.chat("/api/chat", body: body, onToken: onToken, whole: OllamaWire.readReply, streamed: OllamaWire.readStream)
@@ -32,13 +26,10 @@ public final class OllamaModel: ChatModel {
     /// The configured window; else the Modelfile's `num_ctx`; else the model's own (`/api/show`), capped at
     /// ``defaultMaxWindow``. This is also the `num_ctx` every request asks for, so the budget and the server agree.
     public func contextWindow() async -> Int? {
-        if let configured = settings.contextWindow { return configured }
-        if let known = detectedWindow.withLock({ $0 }) { return known }
-        let found = try? await endpoint.json("/api/show", body: ["model": .string(settings.model)])
-        let window = found.flatMap(Self.modelfileWindow) ?? found.flatMap(Self.trainedWindow).map { min($0, Self.defaultMaxWindow) }
-        // A failed probe is not remembered: the server may come up later.
-        if found != nil { detectedWindow.withLock { $0 = .some(window) } }
-        return window
+        await endpoint.contextWindow {
+            guard let show = try? await endpoint.json("/api/show", body: ["model": .string(settings.model)]) else { return (false, nil) }
+            return (true, Self.modelfileWindow(show) ?? Self.trainedWindow(show).map { min($0, Self.defaultMaxWindow) })
+        }
     }
 
     /// `num_ctx` in the Modelfile's parameters (`"num_ctx                        16384\nstop …"`).

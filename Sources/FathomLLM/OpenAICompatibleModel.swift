@@ -1,34 +1,24 @@
 import AsyncHTTPClient
 import FathomCore
 import FathomTools
-import Synchronization
 
 /// `/v1/chat/completions` as OpenAI defined it and vLLM, llama.cpp, LM Studio and most hosted APIs serve it.
-public final class OpenAICompatibleModel: ChatModel {
-    private let endpoint: ModelEndpoint
-    private let detectedWindow = Mutex<Int??>(nil)
-
-    public var settings: FathomConfig.Model { endpoint.settings }
-    public var name: String { endpoint.name }
-    public var nativeTools: Bool { settings.toolMode == .native }
+public final class OpenAICompatibleModel: EndpointModel {
+    let endpoint: ModelEndpoint
 
     public init(_ settings: FathomConfig.Model, http: HTTPClient = OutboundHTTP.failFastClient) throws {
         endpoint = try ModelEndpoint(settings, http: http)
     }
 
     public func complete(_ request: ChatRequest, onToken: (@Sendable (String) -> Void)?) async throws -> ChatReply {
-        let prepared = endpoint.capped(nativeTools ? request : ToolCallShim.promptTools(request))
+        let prepared = endpoint.prepared(request)
         let body = OpenAIWire.requestBody(prepared, model: settings.model, nativeTools: nativeTools, stream: onToken != nil)
         return try await endpoint.chat(
             "/v1/chat/completions", body: body, onToken: onToken, whole: OpenAIWire.readReply, streamed: OpenAIWire.readStream)
     }
 
     public func contextWindow() async -> Int? {
-        if let configured = settings.contextWindow { return configured }
-        if let known = detectedWindow.withLock({ $0 }) { return known }
-        let found = await detectWindow()
-        detectedWindow.withLock { $0 = .some(found) }
-        return found
+        await endpoint.contextWindow(detect: detectWindow)
     }
 
     public func check() async throws -> String {
@@ -45,17 +35,17 @@ public final class OpenAICompatibleModel: ChatModel {
     }
 
     /// llama.cpp reports `n_ctx` in `/props`; vLLM reports `max_model_len` per model in `/v1/models`.
-    private func detectWindow() async -> Int? {
+    private func detectWindow() async -> (answered: Bool, window: Int?) {
         if let props = try? await endpoint.json("/props"),
             let size = props["default_generation_settings"]?["n_ctx"]?.intValue ?? props["n_ctx"]?.intValue, size > 0
         {
-            return size
+            return (true, size)
         }
-        if let models = try? await endpoint.json("/v1/models"), let list = models["data"]?.arrayValue {
-            let entry = list.first { $0["id"]?.stringValue == settings.model } ?? list.first
-            // vLLM says max_model_len; newer llama.cpp builds also say meta.n_ctx.
-            if let size = entry?["max_model_len"]?.intValue ?? entry?["meta"]?["n_ctx"]?.intValue, size > 0 { return size }
-        }
-        return nil
+        guard let models = try? await endpoint.json("/v1/models") else { return (false, nil) }
+        let list = models["data"]?.arrayValue ?? []
+        let entry = list.first { $0["id"]?.stringValue == settings.model } ?? list.first
+        // vLLM says max_model_len; newer llama.cpp builds also say meta.n_ctx.
+        let size = entry?["max_model_len"]?.intValue ?? entry?["meta"]?["n_ctx"]?.intValue
+        return (true, size.flatMap { $0 > 0 ? $0 : nil })
     }
 }

@@ -73,27 +73,13 @@ enum OpenAIWire {
     static func readStream(
         _ body: HTTPClientResponse.Body, model: String, onToken: @Sendable (String) -> Void
     ) async throws -> ChatReply {
-        var parser = ServerSentEventParser()
         var accumulator = StreamAccumulator(model: model)
-        do {
-            stream: for try await chunk in body {
-                for data in try parser.feed(chunk.readableBytesView) {
-                    if data == "[DONE]" {
-                        accumulator.done = true
-                        break stream
-                    }
-                    try accumulator.add(data, onToken: onToken)
-                }
-            }
-            if !accumulator.done, let data = parser.finish(), data != "[DONE]" { try accumulator.add(data, onToken: onToken) }
-        } catch {
-            throw LLMFailure.streamFailure(error, model: model)
-        }
+        try await accumulator.read(body, model: model, onToken: onToken)
         return try accumulator.reply()
     }
 
     /// Deltas put together: content appended, each tool call's arguments appended by `index`.
-    struct StreamAccumulator {
+    struct StreamAccumulator: StreamAccumulating {
         let model: String
         var content = ""
         var calls: [Int: (id: String, name: String, arguments: String)] = [:]
@@ -101,7 +87,11 @@ enum OpenAIWire {
         var usage: TokenUsage?
         var done = false
 
-        mutating func add(_ data: String, onToken: @Sendable (String) -> Void) throws {
+        mutating func add(_ data: String, onToken: (String) -> Void) throws {
+            if data == "[DONE]" {
+                done = true
+                return
+            }
             let chunk: JSONValue
             do {
                 chunk = try JSONParser.parse(data)

@@ -99,9 +99,6 @@ actor ExternalConnection {
 
     /// One call; the server's own failure comes back as an error result, as MCP intends.
     func call(_ name: String, arguments: JSONValue) async throws -> ToolResult {
-        if let process, !process.isRunning {
-            throw ExternalError.unreachable(server: server.name, reason: "the server exited (status \(process.terminationStatus)); Fathom reconnects at its next start")
-        }
         let values = try JSONDecoder().decode([String: MCP.Value].self, from: Data(JSONWriter.write(arguments)))
         let (seconds, late) = (server.timeoutSeconds, ExternalError.timedOut(server: server.name, seconds: server.timeoutSeconds))
         let content: [MCP.Tool.Content]
